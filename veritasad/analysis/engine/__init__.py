@@ -1,0 +1,1 @@
+"""The analysis engine: pure functions from media to a Report (no web, DB or queue imports)."""
