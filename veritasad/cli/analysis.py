@@ -1,0 +1,1 @@
+"""Engine commands: `veritasad analyze`, `veritasad eval` (to be written)."""

@@ -1,0 +1,1 @@
+"""Platform commands: serve, worker, beat, db upgrade, user create, apikey create (to be written)."""
