@@ -6,6 +6,9 @@ from veritasad.models.user import User
 from veritasad.models.api_key import ApiKey
 from veritasad.models.refresh_token import RefreshToken
 from veritasad.models.usage import DailyUsage
+from veritasad.models.ad_segment import AdSegmentRow
+from veritasad.models.analysis import Analysis
+from veritasad.models.progress_event import ProgressEvent
 
 __all__ = [
     "Base",
@@ -18,4 +21,7 @@ __all__ = [
     "ApiKey",
     "RefreshToken",
     "DailyUsage",
+    "AdSegmentRow",
+    "Analysis",
+    "ProgressEvent",
 ]
