@@ -1,0 +1,1 @@
+"""Text stages: advertising signals and the ad classifier over transcript windows."""

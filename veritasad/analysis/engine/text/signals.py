@@ -1,0 +1,221 @@
+"""Advertising cues in Russian and English text: sponsor mentions, calls to action, promo codes, links, disclosure labels.
+
+Pure functions over strings. Spoken text comes lower-case and without punctuation from ASR ("squarespace dot com slash
+tech"), screen text comes as written ("Реклама. ООО «Ромашка». erid: 2VtzqwXXXXX"), so every pattern accepts both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+SignalKind = Literal[
+    "sponsor",  # "sponsored by", "спонсор выпуска", "brought to you by"
+    "cta",  # "use code", "click the link", "переходите по ссылке"
+    "promo_code",  # the code itself
+    "discount",  # "20% off", "скидка"
+    "link_hint",  # "link in the description", «ссылка в описании»
+    "url",  # a URL or a bare domain; value is the normalised domain
+    "selfpromo",  # "my merch", "мой телеграм-канал"
+    "interaction",  # "subscribe", "ставьте лайк"
+    "label_ru",  # «реклама»: the 38-FZ label
+    "partner_ru",  # «партнёр выпуска», «при поддержке»: a sponsorship mention that is not the legal label
+    "erid",  # an ORD token; value is the token
+    "legal_entity",  # "ООО «Ромашка»", "ИНН 7701234567": names the advertiser for 38-FZ
+    "label_en",  # "sponsored", "paid partnership", "#ad": the FTC's clear label
+]
+
+
+@dataclass(frozen=True)
+class TextSignal:
+    kind: SignalKind
+    text: str  # the matched text as it appears
+    value: str  # the normalised value (domain, code, token, brand), or the matched text
+    pos: int  # character offset in the source string
+
+
+_F = re.IGNORECASE | re.UNICODE
+
+# Spoken URLs: "nord vpn dot com slash linus", "скиллбокс точка ру".
+_SPOKEN_DOT = re.compile(r"\s+(?:dot|точка)\s+(?=[a-zа-я]{2,6}\b)", _F)
+_SPOKEN_SLASH = re.compile(r"(\.[a-zа-я]{2,6})\s+(?:slash|слеш|слэш)\s+", _F)
+
+_TLDS = (
+    "com|ru|io|net|org|co|app|tv|me|gg|ai|dev|shop|store|pro|online|site|info|biz|us|uk|de|kz|by|ua|su|рф|xyz|club|"
+    "academy|games|world|link|ly|to|fm|page|so|im"
+)
+_URL = re.compile(
+    r"(?:https?://)?(?:www\.)?((?:[a-z0-9а-яё](?:[a-z0-9а-яё-]{0,61}[a-z0-9а-яё])?\.)+(?:" + _TLDS + r"))\b"
+    r"(/[^\s,;«»\"')]*)?",
+    _F,
+)
+_EMAIL_BEFORE = re.compile(r"@\S*$")
+
+_CODE_WORDS = r"(?:promo\s*code|coupon\s*code|discount\s*code|code|промокод[ау]?|по\s+промокоду|код(?:у|ом)?)"
+_PROMO = re.compile(
+    _CODE_WORDS + r"\s*[:\-—«\"']?\s*[«\"']?([a-zа-яё0-9][a-zа-яё0-9_-]{2,24})",
+    _F,
+)
+# Words that follow "code" in ordinary speech and are never the code itself.
+_NOT_CODES = {
+    "below", "in", "at", "and", "the", "for", "from", "is", "to", "on", "that", "this", "review", "base", "editor",
+    "which", "you", "we", "it", "was", "of", "with", "will", "here", "there", "snippet", "example", "quality", "more",
+    "ниже", "в", "из", "на", "и", "для", "по", "это", "который", "которая", "можно", "получит", "даст", "дает", "даёт",
+}
+
+_PATTERNS: list[tuple[SignalKind, re.Pattern[str]]] = [
+    ("sponsor", re.compile(
+        r"\b(?:sponsor(?:ed)?\s+(?:by|of)|today'?s\s+sponsor|our\s+sponsor|this\s+(?:video|episode|podcast|channel)\s+is\s+"
+        r"(?:brought\s+to\s+you|sponsored|supported|made\s+possible)|brought\s+to\s+you\s+by|in\s+partnership\s+with|"
+        r"partnered\s+with|for\s+sponsoring|sponsoring\s+(?:this|today)|thanks?\s+to\s+\S+(?:\s+\S+)?\s+for\s+"
+        r"(?:sponsoring|supporting)|a\s+word\s+from\s+our)", _F)),
+    ("sponsor", re.compile(
+        r"(?:спонсор(?:ом)?\s+(?:этого\s+|сегодняшнего\s+)?(?:выпуска|видео|ролика)|спонсирует|при\s+поддержке|"
+        r"благодар\w+\s+\S+\s+за\s+поддержку|наш\w*\s+(?:спонсор|партн[её]р)|рекламн\w+\s+интеграци\w+|"
+        r"выпуск\w*\s+(?:подготовлен|выходит)\s+при)", _F)),
+    ("cta", re.compile(
+        r"\b(?:use\s+(?:my\s+|the\s+|promo\s+)?code|click\s+(?:the\s+|my\s+)?link|sign\s+up|head\s+(?:over\s+)?to|go\s+to|"
+        r"check\s+(?:them\s+|it\s+)?out\s+at|visit|download\s+(?:the\s+app|it)|try\s+(?:it\s+)?(?:for\s+)?free|"
+        r"free\s+trial|get\s+started|order\s+now|grab\s+(?:yours|one)|scan\s+the\s+qr|tap\s+the\s+link)\b", _F)),
+    ("cta", re.compile(
+        r"(?:переходи\w*\s+по\s+ссылке|по\s+ссылке|регистрир\w+|зарегистрир\w+|скачива\w+|скачайте|оформ\w+\s+заказ|"
+        r"попробуй\w*\s+бесплатно|пробн\w+\s+период|вводи\w*\s+промокод|жми\w*|закаж\w+|успей\w*|сканиру\w+\s+qr)", _F)),
+    ("discount", re.compile(
+        r"(?:\b\d{1,3}\s?(?:%|percent\b|процент\w*)(?:\s+(?:off|discount|скидк\w*))?|\bdiscount\b|\bfree\s+month|"
+        r"\bfirst\s+month\s+free|\bскидк\w+|\bбесплатн\w+\s+(?:месяц|доставк\w+|подписк\w+|урок\w*)|кешб[эе]к\w*|cashback)", _F)),
+    ("link_hint", re.compile(
+        r"(?:\blinks?\s+(?:is\s+|are\s+)?(?:in|down\s+in)\s+(?:the\s+|my\s+)?(?:description|bio|pinned\s+comment)|"
+        r"\blinks?\s+below\b|\bdescription\s+below\b|ссылк\w+\s+(?:\w+\s+)?(?:в\s+описании|под\s+(?:этим\s+)?видео|"
+        r"в\s+закреп\w*\s+комментари\w+)|в\s+описании\s+(?:к\s+)?(?:видео|ролику)?)", _F)),
+    ("selfpromo", re.compile(
+        r"\b(?:my\s+(?:merch|course|book|newsletter|patreon|second\s+channel|other\s+channel|store|shop|podcast|app)|"
+        r"patreon|our\s+merch|merch\s+store|support\s+(?:me|the\s+channel)\s+on|join\s+(?:the\s+|my\s+)?membership|"
+        r"channel\s+members)\b", _F)),
+    ("selfpromo", re.compile(
+        r"(?:мо(?:й|ём|ем|его)\s+(?:телеграм\w*|канал\w*|курс\w*|мерч\w*|магазин\w*|книг\w*|подкаст\w*)|мо(?:ю|ей|я)\s+"
+        r"(?:книг\w*|школ\w*|рассылк\w*)|boosty|бусти|мерч\w*|наш\w*\s+(?:телеграм\w*|магазин\w*|курс\w*))", _F)),
+    ("interaction", re.compile(
+        r"\b(?:subscribe|hit\s+(?:the\s+|that\s+)?(?:like|bell)|smash\s+(?:the\s+|that\s+)?like|like\s+button|"
+        r"leave\s+a\s+(?:like|comment)|comment\s+below|let\s+me\s+know\s+in\s+the\s+comments|notification\s+bell|"
+        r"share\s+this\s+video)\b", _F)),
+    ("interaction", re.compile(
+        r"(?:подпис\w+\s+на\s+канал|подпишитесь|подписывайтесь|став\w+\s+лайк|лайк\w*|колокольч\w+|"
+        r"пиши\w*\s+в\s+комментари\w+|напиши\w*\s+в\s+комментари\w+|делит\w+\s+(?:этим\s+)?видео)", _F)),
+    ("label_ru", re.compile(r"(?<![а-яё])реклам[аы](?![а-яё])|#реклама", _F)),
+    ("partner_ru", re.compile(r"партн[её]р\w*\s+(?:этого\s+|сегодняшнего\s+)?(?:выпуска|видео|ролика)|на\s+правах\s+рекламы",
+                              _F)),
+    ("label_en", re.compile(
+        r"(?:#ad\b|#sponsored\b|\bpaid\s+(?:partnership|promotion)\b|\bsponsored\b|\badvertisement\b|"
+        r"\bthis\s+is\s+an\s+ad\b|\bincludes\s+paid\s+promotion\b)", _F)),
+]
+
+_ERID = re.compile(r"\berid\s*[:=№]?\s*([A-Za-z0-9]{6,40})", _F)
+_LEGAL = re.compile(
+    r"(?:\b(?:ООО|ОАО|ЗАО|ПАО|АО|ИП|LLC|Ltd|Inc)\b\.?\s*[«\"„]?([A-ZА-ЯЁ][\w\- .]{1,40}?)[»\"“]?(?=[,.;\n]|$|\s{2})|"
+    r"\bИНН\s*:?\s*(\d{10,12}))",
+    re.UNICODE,
+)
+
+
+_SPOKEN_TLD_RU = {"ру": "ru", "ком": "com", "нет": "net", "орг": "org", "ио": "io", "ми": "me"}
+_SPOKEN_DOT_RU = re.compile(r"\s+точка\s+(" + "|".join(_SPOKEN_TLD_RU) + r")(?![а-яё])", _F)
+
+
+def normalise_spoken(text: str) -> str:
+    """Turn spoken URLs into written ones so that one URL pattern finds both."""
+    text = _SPOKEN_DOT_RU.sub(lambda m: "." + _SPOKEN_TLD_RU[m.group(1).lower()], text)
+    text = _SPOKEN_DOT.sub(".", text)
+    return _SPOKEN_SLASH.sub(r"\1/", text)
+
+
+def find_urls(text: str) -> list[TextSignal]:
+    out = []
+    for m in _URL.finditer(text):
+        if _EMAIL_BEFORE.search(text[: m.start()]):
+            continue  # the domain of an e-mail address
+        domain = m.group(1).lower()
+        label = domain.split(".")[-2] if domain.count(".") >= 1 else domain
+        if label.isdigit() or len(label) < 2:
+            continue  # "3.5 ru" and similar numbers
+        out.append(TextSignal("url", m.group(0), domain.removeprefix("www."), m.start()))
+    return out
+
+
+def find_promo_codes(text: str) -> list[TextSignal]:
+    out = []
+    for m in _PROMO.finditer(text):
+        code = m.group(1).strip("-_")
+        if code.lower() in _NOT_CODES or len(code) < 3:
+            continue
+        out.append(TextSignal("promo_code", m.group(0), code.upper(), m.start(1)))
+    return out
+
+
+def find_erids(text: str) -> list[TextSignal]:
+    return [TextSignal("erid", m.group(0), m.group(1), m.start()) for m in _ERID.finditer(text)]
+
+
+def find_legal_entities(text: str) -> list[TextSignal]:
+    out = []
+    for m in _LEGAL.finditer(text):
+        value = (m.group(1) or m.group(2) or "").strip()
+        if value:
+            out.append(TextSignal("legal_entity", m.group(0).strip(), value, m.start()))
+    return out
+
+
+def find_signals(text: str) -> list[TextSignal]:
+    """Every cue in `text`, ordered by position."""
+    text = normalise_spoken(text)
+    found = [TextSignal(kind, m.group(0), m.group(0).lower(), m.start())
+             for kind, pattern in _PATTERNS for m in pattern.finditer(text)]
+    found += find_urls(text) + find_promo_codes(text) + find_erids(text) + find_legal_entities(text)
+    return sorted(found, key=lambda s: s.pos)
+
+
+def count_signals(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for s in find_signals(text):
+        counts[s.kind] = counts.get(s.kind, 0) + 1
+    return counts
+
+
+# Cues a brand name follows: "sponsored by NordVPN", "thanks to Squarespace for", «спонсор выпуска — Skyeng».
+_BRAND_AFTER = re.compile(
+    r"(?i:sponsored\s+by|brought\s+to\s+you\s+by|supported\s+by|partnership\s+with|partnered\s+with|"
+    r"thanks?\s+to|today'?s\s+sponsor(?:\s+is)?|check\s+out|спонсор(?:ом)?\s+(?:этого\s+|сегодняшнего\s+)?"
+    r"(?:выпуска|видео|ролика)(?:\s+(?:стал|стала|стало|является))?|партн[её]р(?:ом)?\s+(?:этого\s+|сегодняшнего\s+)?"
+    r"(?:выпуска|видео|ролика)(?:\s+(?:стал|стала|стало|является))?|при\s+поддержке|благодар\w+|спонсирует)"
+    r"[\s:—–-]+[«\"]?([\w][\w.&'-]*(?:\s+[A-ZА-ЯЁ][\w.&'-]*)?)",
+    re.UNICODE,  # case-sensitive outside the cue: a second word joins the name only when capitalised
+)
+# Words that follow those cues but are not names.
+_NOT_BRANDS = {
+    "the", "a", "an", "our", "my", "this", "today", "today's", "you", "everyone", "all", "them", "it", "that", "your",
+    "for", "watching", "us", "him", "her", "and", "out", "компании", "компанией", "вам", "всем", "нашего", "нашему",
+    "нашим", "этот", "этого", "сервиса", "сервису", "за", "тому", "всех", "вас", "им", "ему", "её", "ее", "моим", "вашей",
+}
+
+
+def find_brands(text: str) -> list[TextSignal]:
+    """Brand names: the words after a sponsor cue, and the name inside each domain (nordvpn.com -> Nordvpn)."""
+    text = normalise_spoken(text)
+    out = []
+    for m in _BRAND_AFTER.finditer(text):
+        name = m.group(1).strip(".'-")
+        if name.split()[0].lower() in _NOT_BRANDS or len(name) < 2:
+            continue
+        if _URL.fullmatch(name):
+            name = brand_from_domain(name)
+        out.append(TextSignal("sponsor", m.group(0), name, m.start(1)))
+    for url in find_urls(text):
+        out.append(TextSignal("url", url.text, brand_from_domain(url.value), url.pos))
+    return out
+
+
+def brand_from_domain(domain: str) -> str:
+    """The registrable label of a domain, as a name: "go.nordvpn.net" -> "Nordvpn"."""
+    parts = domain.lower().removeprefix("www.").split("/")[0].split(".")
+    label = parts[-2] if len(parts) >= 2 else parts[0]
+    return label[:1].upper() + label[1:]
