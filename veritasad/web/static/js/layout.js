@@ -1,0 +1,44 @@
+// Shared page behaviour: the remembered theme toggle and the phone-width menu.
+// The theme lives in a cookie so the server renders it on the first paint (no flash, no inline script).
+
+const THEME_COOKIE = "theme";
+const YEAR = 60 * 60 * 24 * 365;
+
+function systemTheme() {
+  return window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+}
+
+export function currentTheme() {
+  return document.documentElement.dataset.theme || systemTheme();
+}
+
+export function setTheme(theme) {
+  document.documentElement.dataset.theme = theme;
+  document.cookie = `${THEME_COOKIE}=${theme}; Path=/; Max-Age=${YEAR}; SameSite=Lax`;
+  updateThemeLabel();
+}
+
+function updateThemeLabel() {
+  const button = document.querySelector("[data-theme-toggle]");
+  if (button) button.setAttribute("aria-pressed", String(currentTheme() === "dark"));
+}
+
+function initTheme() {
+  const button = document.querySelector("[data-theme-toggle]");
+  if (!button) return;
+  updateThemeLabel();
+  button.addEventListener("click", () => setTheme(currentTheme() === "dark" ? "light" : "dark"));
+}
+
+function initMenu() {
+  const toggle = document.querySelector("[data-nav-toggle]");
+  const nav = document.getElementById("site-nav");
+  if (!toggle || !nav) return;
+  toggle.addEventListener("click", () => {
+    const open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+}
+
+initTheme();
+initMenu();
