@@ -1,0 +1,1 @@
+"""Helpers for tests and benchmarks: generated media with known content (no downloads)."""
