@@ -107,6 +107,25 @@ class Settings(BaseSettings):
     smtp_from: str = "VeritasAd <noreply@veritasad.local>"
     telegram_bot_token: str | None = None
 
+    # Saler (leads)
+    lead_stages: list[str] = ["new", "contacted", "qualified", "proposal", "won", "lost"]
+    lead_closed_stages: list[str] = ["won", "lost"]  # a lead here is no longer "open" for deduplication
+    lead_phone_region: str = Field("RU", pattern="^[A-Z]{2}$")  # for numbers written without +country code
+    lead_auto_assign: bool = True  # round-robin new unowned leads among active sales users
+    lead_import_max_rows: int = Field(10_000, ge=1)
+    lead_import_max_bytes: int = Field(5 * 1024**2, ge=1024)
+    lead_reminder_interval_seconds: int = Field(300, ge=10)
+    lead_score_interval_seconds: int = Field(6 * 3600, ge=60)
+
+    @model_validator(mode="after")
+    def _lead_pipeline(self) -> "Settings":
+        stages = self.lead_stages
+        if len(stages) < 2 or len(set(stages)) != len(stages) or any(not s or len(s) > 32 for s in stages):
+            raise ValueError("LEAD_STAGES must list at least two distinct stage names of 1-32 characters")
+        if unknown := set(self.lead_closed_stages) - set(stages):
+            raise ValueError(f"LEAD_CLOSED_STAGES names stages not in LEAD_STAGES: {sorted(unknown)}")
+        return self
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, v: str) -> str:

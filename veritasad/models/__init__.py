@@ -9,6 +9,12 @@ from veritasad.models.usage import DailyUsage
 from veritasad.models.ad_segment import AdSegmentRow
 from veritasad.models.analysis import Analysis
 from veritasad.models.progress_event import ProgressEvent
+from veritasad.models.lead import Lead
+from veritasad.models.lead_domain import LeadDomain
+from veritasad.models.lead_activity import LeadActivity
+from veritasad.models.lead_stage_change import LeadStageChange
+from veritasad.models.lead_analysis import LeadAnalysis
+from veritasad.models.lead_assignee import LeadAssignee
 
 __all__ = [
     "Base",
@@ -24,4 +30,10 @@ __all__ = [
     "AdSegmentRow",
     "Analysis",
     "ProgressEvent",
+    "Lead",
+    "LeadDomain",
+    "LeadActivity",
+    "LeadStageChange",
+    "LeadAnalysis",
+    "LeadAssignee",
 ]

@@ -32,3 +32,20 @@ class SourceType(StrEnum):
     upload = "upload"
     url = "url"
     telegram = "telegram"
+
+
+class LeadSource(StrEnum):
+    analysis = "analysis"
+    pricing_form = "pricing_form"
+    bot = "bot"
+    import_ = "import"
+    api = "api"
+    manual = "manual"
+
+
+class ActivityKind(StrEnum):
+    note = "note"
+    call = "call"
+    email = "email"
+    meeting = "meeting"
+    system = "system"  # written by Saler itself: merges, assignment, evidence, reminders
