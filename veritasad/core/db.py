@@ -105,3 +105,9 @@ async def get_session() -> AsyncIterator[AsyncSession]:
     """FastAPI dependency: one session per request, committed if the handler returns normally."""
     async with session_scope() as session:
         yield session
+
+
+def _forget_engine_after_fork() -> None:
+    """A forked worker child must not reuse the parent's connections; it makes its own engine."""
+    global _engine, _sessionmaker
+    _engine, _sessionmaker = None, None

@@ -12,6 +12,7 @@ class ErrorCode(StrEnum):
     MALFORMED_JSON = "MALFORMED_JSON"
     BODY_TOO_LARGE = "BODY_TOO_LARGE"
     NOT_FOUND = "NOT_FOUND"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     CONFLICT = "CONFLICT"
     INTERNAL_ERROR = "INTERNAL_ERROR"
     RATE_LIMITED = "RATE_LIMITED"
@@ -53,6 +54,7 @@ _STATUS: dict[ErrorCode, int] = {
     ErrorCode.MALFORMED_JSON: 400,
     ErrorCode.BODY_TOO_LARGE: 413,
     ErrorCode.NOT_FOUND: 404,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.CONFLICT: 409,
     ErrorCode.INTERNAL_ERROR: 500,
     ErrorCode.RATE_LIMITED: 429,
@@ -108,6 +110,10 @@ class AppError(Exception):
         self.details = details
         self.status = status or http_status(code)
         self.headers = headers or {}
+
+
+class TransientError(Exception):
+    """A failure worth retrying (a remote service hiccup); jobs retry it with backoff."""
 
 
 class NotFound(AppError):

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     # jobs
     broker_url: str = "filesystem://"
     worker_concurrency: int = Field(1, ge=1)
+    broker_visibility_timeout: int = Field(7200, ge=1)  # seconds before an unacked job is redelivered
     task_max_retries: int = Field(3, ge=0)
     job_timeout_seconds: int = Field(3600, ge=10)
 
@@ -63,6 +64,7 @@ class Settings(BaseSettings):
     # auth
     access_token_minutes: int = Field(15, ge=1)
     refresh_token_days: int = Field(30, ge=1)
+    auth_rpm: int = Field(20, ge=1)  # anonymous sign-in attempts per client address per minute
 
     # plans: daily analyses, max video seconds, max upload bytes, requests per minute
     plan_free_daily: int = Field(5, ge=0)
