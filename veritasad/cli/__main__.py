@@ -1,0 +1,3 @@
+from veritasad.cli import app
+
+app(prog_name="veritasad")
