@@ -214,7 +214,12 @@ class _S3Writer(_CountingWriter):
         data, self._buf = bytes(self._buf), bytearray()
         n = len(self.parts) + 1
         r = await asyncio.to_thread(
-            self.client.upload_part, Bucket=self.bucket, Key=self.key, UploadId=self.upload_id, PartNumber=n, Body=data
+            self.client.upload_part,
+            Bucket=self.bucket,
+            Key=self.key,
+            UploadId=self.upload_id,
+            PartNumber=n,
+            Body=data,
         )
         self.parts.append({"PartNumber": n, "ETag": r["ETag"]})
 
