@@ -24,6 +24,7 @@ SignalKind = Literal[
     "erid",  # an ORD token; value is the token
     "legal_entity",  # "ООО «Ромашка»", "ИНН 7701234567": names the advertiser for 38-FZ
     "label_en",  # "sponsored", "paid partnership", "#ad": the FTC's clear label
+    "qr",  # a decoded QR or barcode payload that holds no URL (set by the screen stage, never found in text)
 ]
 
 
