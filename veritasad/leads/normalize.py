@@ -50,8 +50,7 @@ def normalize_domain(value: str) -> str:
         raise ValueError("empty domain")
     host = urlsplit(raw if _SCHEME.match(raw) else f"//{raw}").hostname or ""
     host = host.rstrip(".").lower()
-    if host.startswith("www."):
-        host = host[4:]
+    host = host.removeprefix("www.")
     if "." not in host:
         raise ValueError(f"not a domain name: {value!r}")
     try:

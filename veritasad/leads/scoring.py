@@ -13,7 +13,7 @@ The total is capped at 100. Recency decays, so a periodic job recomputes every o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ RECENCY_STEPS = ((7, 20), (30, 12), (90, 5))
 
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; everything Saler stores is UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def score_breakdown(inputs: ScoreInputs, now: datetime) -> dict[str, int]:
