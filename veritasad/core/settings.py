@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "change-me-in-production"
+DEFAULT_SECRET = "change-me-in-production-this-default-is-public"
 
 
 class Environment(StrEnum):
@@ -152,8 +152,8 @@ class Settings(BaseSettings):
     def _safe_production(self) -> "Settings":
         if self.environment == Environment.production and self.secret_key == DEFAULT_SECRET:
             raise ValueError("SECRET_KEY must be set to a real secret in production")
-        if len(self.secret_key) < 16:
-            raise ValueError("SECRET_KEY must be at least 16 characters")
+        if len(self.secret_key) < 32:
+            raise ValueError("SECRET_KEY must be at least 32 characters (it signs HS256 tokens)")
         return self
 
     @property
