@@ -52,11 +52,14 @@ def _speech(path: Path, info: MediaInfo, options: AnalysisOptions, progress: _Pr
 
 
 def _screen(path: Path, info: MediaInfo, options: AnalysisOptions, progress: _Progress) -> list[ScreenText]:
-    from veritasad.analysis.engine import vision
+    from veritasad.analysis.engine import vision  # imports Tesseract: only when there is video
 
-    return vision.read_screen(path, interval=options.frame_interval, ocr=options.ocr, qr=options.qr,
-                              on_progress=lambda t: progress("screen", t / info.duration if info.duration else 1.0,
-                                                             f"{t:.0f} s of video read"))
+    frames = media.iter_frames(path, interval=options.frame_interval)
+    found = vision.read_screen(frames, vision.VisionOptions(codes=options.qr),
+                               on_progress=lambda t: progress("screen", t / info.duration if info.duration else 1.0,
+                                                              f"{t:.0f} s of video read"))
+    # The reader always runs OCR (it finds where the codes are on the same pass); drop its text when not wanted.
+    return [s for s in found if options.ocr or s.source != "ocr"]
 
 
 def analyze(source: str | Path, options: AnalysisOptions | None = None,

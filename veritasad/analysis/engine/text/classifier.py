@@ -19,7 +19,13 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from veritasad.analysis.engine.text.dataset import CLASSES, LabelledVideo, load_jsonl, training_files, utterance_labels
+from veritasad.analysis.engine.text.dataset import (
+    CLASSES,
+    LabelledVideo,
+    load_jsonl,
+    training_files,
+    utterance_labels,
+)
 from veritasad.analysis.engine.text.signals import count_signals
 from veritasad.analysis.engine.types import Utterance
 
