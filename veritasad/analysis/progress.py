@@ -77,6 +77,17 @@ async def events_after(session: AsyncSession, analysis_ids: list[str], after_id:
     return [Event.from_row(r) for r in rows]
 
 
+async def final_event(session: AsyncSession, analysis_id: str) -> list[Event]:
+    """The done/failed event of a finished analysis (empty while it runs)."""
+    row = await session.scalar(
+        select(ProgressEvent)
+        .where(ProgressEvent.analysis_id == analysis_id, ProgressEvent.event.in_(TERMINAL))
+        .order_by(ProgressEvent.id.desc())
+        .limit(1)
+    )
+    return [Event.from_row(row)] if row is not None else []
+
+
 class Publisher:
     """Records events, and publishes them on Redis when it is configured."""
 
@@ -108,13 +119,18 @@ class Publisher:
 
 
 class Throttle:
-    """Progress callbacks can come hundreds of times a second; clients need a few. Passes an update when
-    the stage changes, the percent moved by `step`, or `interval` seconds went by."""
+    """Progress callbacks can come hundreds of times a second (and the engine's parallel stages take
+    turns), while clients need a few updates a second. Passes an update when the percent moved by `step`,
+    `interval` seconds went by, or the stage changed and `min_gap` seconds went by."""
 
     def __init__(
-        self, step: float = 1.0, interval: float = 1.0, clock: Callable[[], float] = time.monotonic
+        self,
+        step: float = 1.0,
+        interval: float = 1.0,
+        min_gap: float = 0.25,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.step, self.interval, self.clock = step, interval, clock
+        self.step, self.interval, self.min_gap, self.clock = step, interval, min_gap, clock
         self._last: tuple[str, float, float] | None = None
 
     def passes(self, stage: str, percent: float) -> bool:
@@ -122,9 +138,9 @@ class Throttle:
         last = self._last
         if (
             last is None
-            or stage != last[0]
             or percent - last[1] >= self.step
             or now - last[2] >= self.interval
+            or (stage != last[0] and now - last[2] >= self.min_gap)
         ):
             self._last = (stage, percent, now)
             return True

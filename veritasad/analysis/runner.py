@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Coroutine
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import structlog
 from sqlalchemy.exc import OperationalError
@@ -34,7 +36,18 @@ log = structlog.get_logger(__name__)
 
 
 class JobTimeout(Exception):
-    """The job ran past its time limit (raised from the task's soft time limit)."""
+    """The job ran past JOB_TIMEOUT_SECONDS."""
+
+
+async def _timed(seconds: float, work: Coroutine[Any, Any, None]) -> None:
+    # Not TimeoutError: that is an OSError, which the job treats as a transient failure to retry.
+    try:
+        async with asyncio.timeout(seconds) as deadline:
+            await work
+    except TimeoutError:
+        if deadline.expired():
+            raise JobTimeout from None
+        raise
 
 
 def run_engine(path: Path, options: AnalysisOptions, on_progress) -> Report:
@@ -103,7 +116,9 @@ async def run(
         await session.commit()
         await results.event(session, settings, analysis.id, "progress", {"stage": "starting", "percent": 0.0})
         try:
-            await _work(session, sessionmaker, settings, storage, analysis, user)
+            await _timed(
+                settings.job_timeout_seconds, _work(session, sessionmaker, settings, storage, analysis, user)
+            )
         except (DownloadError, StorageError, OSError, OperationalError, TransientError) as exc:
             transient = not isinstance(exc, DownloadError) or exc.transient
             code = exc.code.value if isinstance(exc, DownloadError) else ErrorCode.ANALYSIS_FAILED.value

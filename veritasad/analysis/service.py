@@ -239,3 +239,41 @@ async def _queue(session: AsyncSession, settings: Settings, user: User, analysis
         raise AppError(
             ErrorCode.SERVICE_UNAVAILABLE, "The job queue is unavailable; try again shortly"
         ) from None
+
+
+# ---------------------------------------------------------------- media and deletion
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """A single `bytes=` range as (start, end) inclusive; None means "send it all" (no header, or one we
+    may ignore, e.g. several ranges). RANGE_NOT_SATISFIABLE when it lies outside the file."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    first, _, last = header[6:].strip().partition("-")
+    try:
+        if first == "":  # the last N bytes
+            n = int(last)
+            start, end = max(size - n, 0), size - 1
+            if n <= 0:
+                raise ValueError
+        else:
+            start = int(first)
+            end = min(int(last), size - 1) if last else size - 1
+    except ValueError:
+        return None
+    if start >= size or start > end or start < 0:
+        raise AppError(
+            ErrorCode.RANGE_NOT_SATISFIABLE,
+            f"The range lies outside the file ({size} bytes)",
+            headers={"Content-Range": f"bytes */{size}"},
+        )
+    return start, end
+
+
+async def delete_analysis(session: AsyncSession, analysis: Analysis, storage: Storage) -> None:
+    """Removes the media first (a failure leaves the row to retry with), then the row and its rows."""
+    if analysis.media_key:
+        await storage.delete(analysis.media_key)
+    await session.delete(analysis)
+    await session.commit()
+    log.info("analysis.deleted", analysis_id=analysis.id)
