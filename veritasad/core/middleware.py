@@ -107,23 +107,46 @@ class BodyLimitMiddleware:
         limit = self.upload_limit if is_upload else self.limit
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
-            from veritasad.core.handlers import error_response
-
-            response = error_response(_too_large(limit))
-            await response(scope, receive, send)
+            await self._reply_too_large(scope, receive, send, limit)
             return
         seen = 0
+        exceeded = False
+        replied = False
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
+            if exceeded:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise _too_large(limit)
+                    # Stop reading; whatever the app answers to the cut body, the client gets a 413.
+                    exceeded = True
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, counting_receive, send)
+        async def guarded_send(message: Message) -> None:
+            nonlocal replied
+            if not exceeded:
+                await send(message)
+            elif not replied:
+                replied = True
+                await self._reply_too_large(scope, receive, send, limit)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded and not replied:
+            await self._reply_too_large(scope, receive, send, limit)
+
+    @staticmethod
+    async def _reply_too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        from veritasad.core.handlers import error_response
+
+        await error_response(_too_large(limit))(scope, receive, send)
 
 
 def _too_large(limit: int) -> AppError:
