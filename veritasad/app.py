@@ -28,6 +28,7 @@ ROUTERS = [
     "veritasad.core.health:router",
     "veritasad.accounts.routes:router",
     "veritasad.analysis.routes:router",
+    "veritasad.notify.routes:router",
     "veritasad.leads.routes:router",
     "veritasad.web.routes:router",
 ]

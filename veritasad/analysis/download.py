@@ -93,8 +93,17 @@ async def resolve_checked(url: str, allow_loopback: bool) -> tuple[str, str, int
 
 
 def pinned_request(
-    client: httpx.AsyncClient, url: str, host: str, address: str, headers: dict[str, str]
+    client: httpx.AsyncClient,
+    url: str,
+    host: str,
+    address: str,
+    headers: dict[str, str],
+    *,
+    method: str = "GET",
+    content: bytes | None = None,
 ) -> httpx.Request:
+    """A request to the checked address, carrying the real host name (Host header, TLS SNI and
+    certificate check), so the connection cannot go anywhere the check did not see."""
     parts = urlsplit(url)
     netloc = f"[{address}]" if ":" in address else address
     if parts.port:
@@ -102,7 +111,11 @@ def pinned_request(
     pinned = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
     host_header = host if not parts.port else f"{host}:{parts.port}"
     return client.build_request(
-        "GET", pinned, headers={**headers, "Host": host_header}, extensions={"sni_hostname": host}
+        method,
+        pinned,
+        headers={**headers, "Host": host_header},
+        content=content,
+        extensions={"sni_hostname": host},
     )
 
 
