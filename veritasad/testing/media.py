@@ -48,6 +48,7 @@ class Script:
     height: int = 360
     fps: int = 25
     background: str = "gradients"  # any ffmpeg lavfi video source name; "color" gives a still frame
+    seed: int = 1  # gradients picks random colours unless seeded: the same script makes the same video
 
 
 def _run(cmd: list[str]) -> None:
@@ -155,7 +156,9 @@ def make_media(script: Script, out: Path, *, audio: bool = True, video: bool = T
         if video:
             size = f"{script.width}x{script.height}"
             src = f"{script.background}=size={size}:rate={script.fps}"
-            if script.background == "color":
+            if script.background == "gradients":
+                src = f"gradients=seed={script.seed}:size={size}:rate={script.fps}"
+            elif script.background == "color":
                 src = f"color=c=0x2a4d69:size={size}:rate={script.fps}"
             cmd += ["-f", "lavfi", "-t", f"{script.duration:.3f}", "-i", src]
         if audio:
