@@ -10,12 +10,12 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from veritasad import __version__
+from veritasad.web import csrf
 from veritasad.web.i18n import LANG_COOKIE, choose_language, translate
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 THEME_COOKIE = "theme"
-CSRF_COOKIE = "csrf_token"
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
@@ -39,6 +39,7 @@ def render(
 ) -> HTMLResponse:
     """Renders a page extending base.html. `user` is the signed-in user or None."""
     lang = request_language(request)
+    csrf_token, new_token = csrf.token_for(request, signed_in=user is not None)
 
     def t(key: str, **values: Any) -> str:
         return translate(lang, key, **values)
@@ -48,7 +49,7 @@ def render(
         "lang": lang,
         "theme": request_theme(request),
         "user": user,
-        "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
+        "csrf_token": csrf_token,
         "path": request.url.path,
         "asset_version": __version__,
         "flashes": [],
@@ -57,4 +58,7 @@ def render(
     response = templates.TemplateResponse(request, name, page, status_code=status_code)
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Cache-Control"] = "no-store"  # pages carry a CSRF token and personal data
+    if new_token:
+        csrf.remember(request, response, csrf_token)
     return response

@@ -40,5 +40,22 @@ function initMenu() {
   });
 }
 
+// Sign-out: the API call revokes the refresh token (its cookie is scoped to /api/v1/auth, so only that
+// path sees it); the form's own POST then clears the page cookies. Without script the form still works.
+function initLogout() {
+  for (const form of document.querySelectorAll('form[action="/logout"]')) {
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const token = form.elements.csrf_token.value;
+      try {
+        await fetch("/api/v1/auth/logout", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": token } });
+      } finally {
+        form.submit();
+      }
+    });
+  }
+}
+
 initTheme();
 initMenu();
+initLogout();
