@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -237,14 +237,16 @@ def _cell(value: Any) -> str:
     return text
 
 
-def export_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """CSV text, a chunk per record, header first; UTF-8 BOM so Excel reads Cyrillic right."""
+def _line(cells: list[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    yield "\ufeff" + buffer.getvalue()
-    for record in records:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([_cell(record.get(c)) for c in EXPORT_COLUMNS])
-        yield buffer.getvalue()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue()
+
+
+def export_header() -> str:
+    """The header line, after a UTF-8 BOM so that Excel reads Cyrillic right."""
+    return "\ufeff" + _line(list(EXPORT_COLUMNS))
+
+
+def export_line(record: dict[str, Any]) -> str:
+    return _line([_cell(record.get(c)) for c in EXPORT_COLUMNS])

@@ -216,3 +216,10 @@ async def rotation(session: AsyncSession) -> list[tuple[User, LeadAssignee | Non
         .order_by(LeadAssignee.last_assigned_at.is_not(None), LeadAssignee.last_assigned_at, User.id)
     )
     return [(u, a) for u, a in (await session.execute(stmt)).all()]
+
+
+async def emails_of(session: AsyncSession, user_ids: set[int]) -> dict[int, str | None]:
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))
+    return dict(rows.all())

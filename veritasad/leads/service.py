@@ -3,6 +3,7 @@ activities and history. Async functions taking a session; they never see the HTT
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
@@ -24,10 +25,11 @@ from veritasad.leads.changes import (
     refresh_score,
     stages,
 )
+from veritasad.leads.csv_io import EXPORT_COLUMNS
 from veritasad.leads.dedupe import absorb, find_open_duplicate, merge_leads
 from veritasad.leads.metrics import LEADS_CREATED
 from veritasad.leads.schemas import ActivityIn, BulkChange, LeadFields, LeadFilters, LeadUpdate
-from veritasad.models.enums import ActivityKind, LeadSource
+from veritasad.models.enums import ActivityKind, LeadSource, Role
 from veritasad.models.lead import Lead
 from veritasad.models.lead_activity import LeadActivity
 from veritasad.models.user import User
@@ -36,22 +38,24 @@ PAGE_MAX = 200
 
 
 async def save_new(
-    session: AsyncSession, values: dict[str, Any], source: LeadSource, actor_id: int | None = None
+    session: AsyncSession, values: dict[str, Any], source: LeadSource, actor_id: int | None = None,
+    *, assign: bool = True,
 ) -> tuple[Lead, bool]:
-    """Insert a lead from normalised values, or merge them into the open lead they duplicate.
-    Returns (lead, merged)."""
+    """Insert a lead from normalised values, or merge them into the open lead they duplicate; a new
+    unowned lead goes to the round robin unless `assign` is False. Returns (lead, merged)."""
     stage = check_stage(values.get("stage") or stages()[0])
     await check_owner(session, values.get("owner_id"))
     duplicate = await find_open_duplicate(session, values, by_name="company_key" in values)
     if duplicate is not None:
         absorb(session, duplicate, values, source, actor_id)
         return duplicate, True
-    lead = Lead(source=source, stage=stage, tags=[], notes="", company="", contact_name="")
+    lead = Lead(source=source, stage=stage, tags=[], notes="", company="", contact_name="", domain_rows=[])
     apply_values(lead, values)
     session.add(lead)
     await session.flush()
     record_entry(session, lead, actor_id)
-    await auto_assign(session, lead)
+    if assign:
+        await auto_assign(session, lead)
     LEADS_CREATED.labels(source.value).inc()
     return lead, False
 
@@ -59,7 +63,11 @@ async def save_new(
 async def create_lead(
     session: AsyncSession, actor: User, data: LeadFields, source: LeadSource
 ) -> tuple[Lead, bool]:
-    lead, merged = await save_new(session, data.model_dump(exclude_none=True), source, actor.id)
+    values = data.model_dump(exclude_none=True)
+    owner_given = "owner_id" in data.model_fields_set  # an explicit null means "leave it unowned"
+    if actor.role == Role.sales and not owner_given:
+        values["owner_id"] = actor.id  # a salesperson's own new lead is theirs, not the rotation's
+    lead, merged = await save_new(session, values, source, actor.id, assign=not owner_given)
     await refresh_score(session, lead)
     await session.flush()
     return lead, merged
@@ -194,3 +202,25 @@ async def add_lead_activity(session: AsyncSession, actor: User, lead_id: int, da
     await session.flush()
     return activity
 
+
+
+async def export_rows(
+    session: AsyncSession, actor: User, filters: LeadFilters, batch: int = 500
+) -> AsyncIterator[dict[str, Any]]:
+    """Every lead the filters select, as flat dicts for CSV, read in keyset batches so memory stays flat."""
+    for stage in filters.stage:
+        check_stage(stage)
+    base = repository.filtered(filters, repository.visible_to(actor), actor.id, utcnow())
+    cursor = None
+    while True:
+        stmt = repository.ordered(base, filters.sort, filters.order, cursor).limit(batch)
+        rows = list((await session.execute(stmt)).scalars())
+        owners = await repository.emails_of(session, {r.owner_id for r in rows if r.owner_id})
+        for lead in rows:
+            record = {c: getattr(lead, c, None) for c in EXPORT_COLUMNS if hasattr(lead, c)}
+            record["source"] = lead.source.value
+            record["owner_email"] = owners.get(lead.owner_id) if lead.owner_id else None
+            yield record
+        if len(rows) < batch:
+            return
+        cursor = repository.encode_cursor(rows[-1], filters.sort)
