@@ -30,7 +30,7 @@ log = structlog.get_logger(__name__)
 
 API_PREFIX = "/api/v1/analyses"
 RUN_TASK = "analysis.run"
-MEDIA_TYPES = {"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "matroska": "video/x-matroska",
+MEDIA_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "matroska": "video/x-matroska", "mov": "video/quicktime",
                "ogg": "video/ogg", "mp3": "audio/mpeg", "wav": "audio/wav", "flac": "audio/flac", "avi": "video/x-msvideo"}  # fmt: skip
 
 
@@ -155,11 +155,14 @@ def probe_local(storage: Storage, key: str, max_seconds: int) -> str | None:
 
 
 def media_type_for(format_name: str | None, declared: str | None) -> str:
-    for name in (format_name or "").split(","):
-        if name in MEDIA_TYPES:
-            return MEDIA_TYPES[name]
+    """The type the player gets: the declared one when it names audio or video, else one from the
+    container that was probed (PyAV names e.g. "mov,mp4,m4a,3gp,3g2,mj2")."""
     if declared and declared.split("/")[0] in ("video", "audio"):
         return declared
+    names = set((format_name or "").split(","))
+    for name, media_type in MEDIA_TYPES.items():
+        if name in names:
+            return media_type
     return "application/octet-stream"
 
 

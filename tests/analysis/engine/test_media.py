@@ -32,8 +32,15 @@ def test_probe_audio_only_and_video_only(audio_only: Path, video_only: Path) -> 
 
 @pytest.mark.parametrize(
     "case",
-    ["UNSUPPORTED_MEDIA", "CORRUPT_MEDIA", "CORRUPT_MEDIA:header", "CORRUPT_MEDIA:truncated", "NO_STREAMS",
-     "EMPTY_MEDIA", "EMPTY_MEDIA:zero-duration"],
+    [
+        "UNSUPPORTED_MEDIA",
+        "CORRUPT_MEDIA",
+        "CORRUPT_MEDIA:header",
+        "CORRUPT_MEDIA:truncated",
+        "NO_STREAMS",
+        "EMPTY_MEDIA",
+        "EMPTY_MEDIA:zero-duration",
+    ],
 )
 def test_probe_refuses_bad_input(bad_inputs: dict[str, Path], case: str) -> None:
     with pytest.raises(MediaError) as err:
@@ -91,7 +98,9 @@ def test_iter_frames_keeps_changed_keyframes_only_when_no_sample_is_due(tmp_path
     # and only those that differ from the last kept frame come out: the big QR code appearing at 4.5 s is
     # seen at the first keyframe showing it (x264 puts one at the cut; at worst the next GOP at 6 s); the
     # still picture before it gives nothing more.
-    script = gen.Script(duration=10, background="color", overlays=[gen.Overlay(4.5, 10, qr="https://a.example")])
+    script = gen.Script(
+        duration=10, background="color", overlays=[gen.Overlay(4.5, 10, qr="https://a.example")]
+    )
     video = gen.make_media(script, tmp_path / "still.mp4", audio=False)
     times = [f.time for f in iter_frames(video, interval=60.0, scene_threshold=0.01)]
     assert len(times) == 2 and times[0] == 0.0 and 4.5 <= times[1] <= 6.0

@@ -11,7 +11,13 @@ import pytest
 from veritasad.analysis.engine.asr_model import assemble_base, resolve_model
 from veritasad.analysis.engine.errors import EngineError
 from veritasad.analysis.engine.media import SAMPLE_RATE
-from veritasad.analysis.engine.speech import SpeechOptions, quietest_point, split_sentences, transcribe, windows
+from veritasad.analysis.engine.speech import (
+    SpeechOptions,
+    quietest_point,
+    split_sentences,
+    transcribe,
+    windows,
+)
 from veritasad.analysis.engine.types import Utterance, Word
 from veritasad.testing import media as gen
 
@@ -38,11 +44,23 @@ def test_quietest_point() -> None:
 
 
 def test_split_sentences_at_full_stops_and_pauses() -> None:
-    words = [Word(start=s, end=s + 0.3, text=t) for s, t in
-             [(0, "Hello"), (0.4, "there."), (0.8, "Use"), (1.2, "code"), (3.0, "SAVE20"), (3.4, "now!")]]
+    words = [
+        Word(start=s, end=s + 0.3, text=t)
+        for s, t in [
+            (0, "Hello"),
+            (0.4, "there."),
+            (0.8, "Use"),
+            (1.2, "code"),
+            (3.0, "SAVE20"),
+            (3.4, "now!"),
+        ]
+    ]
     parts = split_sentences(Utterance(start=0, end=3.7, text="…", words=words))
     assert [(u.text, u.start, round(u.end, 3)) for u in parts] == [
-        ("Hello there.", 0, 0.7), ("Use code", 0.8, 1.5), ("SAVE20 now!", 3.0, 3.7)]
+        ("Hello there.", 0, 0.7),
+        ("Use code", 0.8, 1.5),
+        ("SAVE20 now!", 3.0, 3.7),
+    ]
 
 
 def test_base_model_is_assembled_once_atomically(tmp_path: Path) -> None:
@@ -66,12 +84,18 @@ def test_unknown_model_is_refused_without_download(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_transcribes_english_with_word_times(tmp_path: Path) -> None:
-    lines = [gen.Line(1.0, "Hello everyone and welcome back to the channel."),
-             gen.Line(6.0, "This video is sponsored by Nord VPN.")]
+    lines = [
+        gen.Line(1.0, "Hello everyone and welcome back to the channel."),
+        gen.Line(6.0, "This video is sponsored by Nord VPN."),
+    ]
     video = gen.make_media(gen.Script(duration=10, lines=lines), tmp_path / "en.mp4")
     seen: list[float] = []
-    result = transcribe(video, SpeechOptions(model_cache_dir=MODEL_CACHE), duration=10,
-                        on_progress=lambda done, total: seen.append(done))
+    result = transcribe(
+        video,
+        SpeechOptions(model_cache_dir=MODEL_CACHE),
+        duration=10,
+        on_progress=lambda done, total: seen.append(done),
+    )
     assert result.language == "en"
     text = " ".join(u.text for u in result.utterances).lower()
     assert "welcome back to the channel" in text and "sponsored by" in text
@@ -82,8 +106,10 @@ def test_transcribes_english_with_word_times(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_transcribes_russian_with_forced_language(tmp_path: Path) -> None:
-    lines = [gen.Line(1.0, "Всем привет, с вами снова наш канал.", lang="ru"),
-             gen.Line(5.0, "Это реклама. Партнёр выпуска компания Ромашка.", lang="ru")]
+    lines = [
+        gen.Line(1.0, "Всем привет, с вами снова наш канал.", lang="ru"),
+        gen.Line(5.0, "Это реклама. Партнёр выпуска компания Ромашка.", lang="ru"),
+    ]
     video = gen.make_media(gen.Script(duration=10, lines=lines), tmp_path / "ru.mp4")
     result = transcribe(video, SpeechOptions(language="ru", model_cache_dir=MODEL_CACHE))
     assert result.language == "ru"

@@ -68,8 +68,9 @@ def test_same_picture_ignores_noise_but_not_a_small_overlay() -> None:
 def test_reads_barcode() -> None:
     import zxingcpp
 
-    image = np.asarray(zxingcpp.write_barcode(zxingcpp.BarcodeFormat.EAN13, "4006381333931", width=300,
-                                              height=100))
+    image = np.asarray(
+        zxingcpp.write_barcode(zxingcpp.BarcodeFormat.EAN13, "4006381333931", width=300, height=100)
+    )
     canvas = np.full((300, 500), 255, np.uint8)
     canvas[50 : 50 + image.shape[0], 50 : 50 + image.shape[1]] = image
     found = read_screen([Frame(2.0, canvas, canvas[:36, :64])])
