@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-
 from analysis_support import make_video, parse_sse, upload, wait_finished
 
 pytestmark = pytest.mark.timeout(240)
