@@ -94,3 +94,13 @@ def test_killed_worker_job_is_redelivered_and_done_once(worker_factory, migrated
     assert len(lines(tmp_path / "result")) == 1
     second.stop()
     producer.close()
+
+
+def test_queues_are_separate():
+    from veritasad.core.queue import celery_app
+
+    queues = {q.name: q for q in celery_app.conf.task_queues}
+    assert set(queues) == {"default", "media"}
+    assert queues["media"].routing_key == "media" and queues["media"].exchange.name == "media"
+    assert celery_app.conf.task_acks_late and celery_app.conf.task_reject_on_worker_lost
+    assert celery_app.conf.worker_prefetch_multiplier == 1

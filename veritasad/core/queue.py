@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from celery import Celery, Task
 from celery.schedules import crontab  # noqa: F401  re-exported for contexts' beat entries
-from kombu import Queue
+from kombu import Exchange, Queue
 
 from veritasad.core.context import current_request_id
 from veritasad.core.errors import TransientError
@@ -79,7 +79,10 @@ def configure(app: Celery, settings: Settings) -> None:
         task_acks_on_failure_or_timeout=True,
         worker_prefetch_multiplier=1,
         task_default_queue=QUEUE_DEFAULT,
-        task_queues=[Queue(QUEUE_DEFAULT), Queue(QUEUE_MEDIA)],
+        # Each queue on its own direct exchange and key, so `queue="media"` never lands in `default`.
+        task_queues=[Queue(q, Exchange(q, type="direct"), routing_key=q) for q in (QUEUE_DEFAULT, QUEUE_MEDIA)],
+        task_default_exchange=QUEUE_DEFAULT,
+        task_default_routing_key=QUEUE_DEFAULT,
         task_time_limit=settings.job_timeout_seconds + 60,
         task_soft_time_limit=settings.job_timeout_seconds,
         task_serializer="json",
