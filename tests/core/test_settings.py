@@ -63,3 +63,22 @@ def test_json_logs_in_production_carry_context(capsys):
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
     assert {line["event"] for line in lines} >= {"from the standard library", "from structlog"}
     assert all(line["request_id"] == "rid-json" for line in lines)
+
+
+def test_env_example_documents_every_setting_and_loads():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    documented = set(re.findall(r"^#?\s?([A-Z][A-Z0-9_]+)=", text, flags=re.M))
+    missing = {name.upper() for name in Settings.model_fields} - documented
+    assert not missing, f"add these to .env.example with a comment: {sorted(missing)}"
+    s = Settings(_env_file=str(Path(__file__).resolve().parents[2] / ".env.example"))
+    assert s.broker_url == "filesystem://" and s.redis_url is None
+
+
+def test_blank_optional_setting_means_unset(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "")
+    monkeypatch.setenv("SENTRY_DSN", "")
+    s = load_settings()
+    assert s.redis_url is None and s.sentry_dsn is None

@@ -6,6 +6,7 @@ import os
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -130,6 +131,17 @@ class Settings(BaseSettings):
         return self
 
     @field_validator("log_level")
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, data: Any) -> Any:
+        """`REDIS_URL=` in a .env file means "not configured", not an empty URL."""
+        if isinstance(data, dict):
+            return {
+                k: (None if v == "" and k in cls.model_fields and cls.model_fields[k].default is None else v)
+                for k, v in data.items()
+            }
+        return data
+
     @classmethod
     def _known_level(cls, v: str) -> str:
         v = v.upper()
