@@ -26,6 +26,7 @@ class MediaServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: dict[str, int] = {}
+        self.posts: list[tuple[str, dict[str, str], bytes]] = []  # (path, headers, body)
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -33,6 +34,11 @@ class MediaServer:
 
             def log_message(self, *args) -> None:
                 pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                server.posts.append((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                self.do_GET()
 
             def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]

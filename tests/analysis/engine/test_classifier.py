@@ -65,20 +65,25 @@ def test_utterance_labels_follow_overlap() -> None:
     assert utterance_labels(video) == ["none", "sponsor", "none"]
 
 
+TALK = ["So the first thing you notice is how light this laptop is.",
+        "The screen is bright enough to use outside on a sunny day.",
+        "I ran the usual benchmarks and the results surprised me.",
+        "Anyway, the battery lasted eleven hours in my tests.",
+        "The keyboard is fine but the trackpad could be bigger."]
+AD = ["This video is sponsored by Surfshark, a VPN for all your devices.",
+      "Go to surfshark dot deals slash tech and use code TECH for 80 percent off."]
+
+
 def test_classifier_separates_ad_reads_from_talk(small_model: clf.AdClassifier) -> None:
-    talk = [
-        u(0, 4, "So the first thing you notice is how light this laptop is."),
-        u(4, 9, "This video is sponsored by Surfshark, a VPN for all your devices."),
-        u(9, 14, "Go to surfshark dot deals slash tech and use code TECH for 80 percent off."),
-        u(14, 18, "Anyway, the battery lasted eleven hours in my tests."),
-    ]
-    p = small_model.predict_proba(talk, duration=18)
-    assert p.shape == (4, len(CLASSES))
+    lines = TALK[:3] + AD + TALK[3:]
+    talk = [u(4 * i, 4 * i + 4, t) for i, t in enumerate(lines)]
+    p = small_model.predict_proba(talk, duration=4 * len(lines))
+    assert p.shape == (len(lines), len(CLASSES))
     assert np.allclose(p.sum(axis=1), 1.0)
     ad = 1 - p[:, 0]
-    assert ad[1] > 0.5 and ad[2] > 0.5
-    assert ad[0] < 0.5 and ad[3] < 0.5
-    assert CLASSES[int(np.argmax(p[2]))] == "sponsor"
+    assert ad[3] > 0.5 and ad[4] > 0.5
+    assert CLASSES[int(np.argmax(p[4]))] == "sponsor"
+    assert ad[0] < 0.5 and ad[1] < 0.5 and ad[6] < 0.5  # talk away from the read's edges
 
 
 def test_classifier_reads_russian(small_model: clf.AdClassifier) -> None:

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from veritasad.analysis.engine.errors import MediaError
-from veritasad.testing import media as gen
 from veritasad.analysis.engine.media import SAMPLE_RATE, FrameSampler, iter_audio, iter_frames, probe
+from veritasad.testing import media as gen
 
 pytestmark = pytest.mark.engine_only
 
