@@ -65,13 +65,17 @@ def test_utterance_labels_follow_overlap() -> None:
     assert utterance_labels(video) == ["none", "sponsor", "none"]
 
 
-TALK = ["So the first thing you notice is how light this laptop is.",
-        "The screen is bright enough to use outside on a sunny day.",
-        "I ran the usual benchmarks and the results surprised me.",
-        "Anyway, the battery lasted eleven hours in my tests.",
-        "The keyboard is fine but the trackpad could be bigger."]
-AD = ["This video is sponsored by Surfshark, a VPN for all your devices.",
-      "Go to surfshark dot deals slash tech and use code TECH for 80 percent off."]
+TALK = [
+    "So the first thing you notice is how light this laptop is.",
+    "The screen is bright enough to use outside on a sunny day.",
+    "I ran the usual benchmarks and the results surprised me.",
+    "Anyway, the battery lasted eleven hours in my tests.",
+    "The keyboard is fine but the trackpad could be bigger.",
+]
+AD = [
+    "This video is sponsored by Surfshark, a VPN for all your devices.",
+    "Go to surfshark dot deals slash tech and use code TECH for 80 percent off.",
+]
 
 
 def test_classifier_separates_ad_reads_from_talk(small_model: clf.AdClassifier) -> None:
