@@ -110,6 +110,7 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_from: str = "VeritasAd <noreply@veritasad.local>"
     telegram_bot_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"  # the Bot API; tests point it at a local server
 
     # Saler (leads)
     lead_stages: list[str] = ["new", "contacted", "qualified", "proposal", "won", "lost"]

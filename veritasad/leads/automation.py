@@ -155,8 +155,10 @@ async def recompute_scores(session: AsyncSession, now: datetime | None = None, b
 
 
 class Notifier(Protocol):
-    async def email(self, to: str, subject: str, body: str) -> None: ...
-    async def telegram(self, chat_id: int, text: str) -> None: ...
+    """Delivers to one channel; False when that channel is not configured."""
+
+    async def email(self, to: str, subject: str, body: str) -> bool: ...
+    async def telegram(self, chat_id: int, text: str) -> bool: ...
 
 
 async def send_due_reminders(
@@ -177,21 +179,19 @@ async def send_due_reminders(
                 f"{lead.next_follow_up_at:%Y-%m-%d %H:%M} UTC.\n{base_url.rstrip('/')}/leads/{lead.id}")
         channels = []
         try:
-            if owner.email:
-                await notifier.email(owner.email, subject, body)
+            if owner.email and await notifier.email(owner.email, subject, body):
                 channels.append("e-mail")
-            if owner.telegram_id:
-                await notifier.telegram(owner.telegram_id, f"{subject}\n{body}")
+            if owner.telegram_id and await notifier.telegram(owner.telegram_id, f"{subject}\n{body}"):
                 channels.append("Telegram")
-        except DELIVERY_ERRORS as exc:  # one owner's mail trouble must not block the others; retried next run
+        except DELIVERY_ERRORS as exc:  # one owner's mail trouble must not block the others
             log.warning("leads.reminder_failed", lead_id=lead.id, error=str(exc))
-            if not channels:
-                continue
+        if not channels:
+            continue  # nothing reached the owner: try again on the next run
         for channel in channels:
             REMINDERS_SENT.labels(channel).inc()
         lead.reminded_for = lead.next_follow_up_at
         add_activity(session, lead, ActivityKind.system,
-                     f"Follow-up reminder sent to {owner.name or owner.email} by {' and '.join(channels) or 'nothing'}")
+                     f"Follow-up reminder sent to {owner.name or owner.email} by {' and '.join(channels)}")
         sent += 1
     await session.flush()
     return sent
