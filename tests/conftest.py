@@ -50,15 +50,15 @@ elif TEST_DB == "sqlite":
 else:
     raise RuntimeError(f"VERITASAD_TEST_DB must be sqlite or postgres, not {TEST_DB!r}")
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator  # noqa: E402
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
-import httpx  # noqa: E402
-import pytest  # noqa: E402
-from sqlalchemy import inspect, text  # noqa: E402
-from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
+import httpx
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from support_worker import WorkerProcess
 
-from veritasad.core.settings import Settings, get_settings  # noqa: E402
-from support_worker import WorkerProcess  # noqa: E402
+from veritasad.core.settings import Settings, get_settings
 
 DB_FIXTURES = {"session", "app", "client", "make_user", "worker", "db"}
 ENGINE_DIR = os.path.join("tests", "analysis", "engine")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -93,7 +93,7 @@ async def test_cookie_refresh_needs_csrf(client):
 
 async def test_expired_and_forged_jwt(client, make_user, settings):
     user, _ = await make_user()
-    past = datetime.now(timezone.utc) - timedelta(hours=2)
+    past = datetime.now(UTC) - timedelta(hours=2)
     expired = create_access_token(user.id, settings.secret_key, 15, now=past)
     r = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {expired}"})
     assert r.status_code == 401 and r.json()["error_code"] == "TOKEN_EXPIRED"

@@ -7,9 +7,9 @@ import os
 import time
 from pathlib import Path
 
+import platform_jobs
 import pytest
 
-import platform_jobs
 from veritasad.core.context import request_id_var
 from veritasad.core.queue import QUEUE_MEDIA, enqueue
 
@@ -28,7 +28,6 @@ def lines(path: Path) -> list[str]:
 
 
 async def test_job_carries_request_id_and_trace_context(worker, tmp_path):
-    from opentelemetry import trace
     from opentelemetry.sdk.trace import TracerProvider
 
     tracer = TracerProvider().get_tracer("test")

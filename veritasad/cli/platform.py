@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -36,8 +36,8 @@ def _metrics_dir() -> Path:
 
 @app.command()
 def serve(
-    host: Annotated[Optional[str], typer.Option(help="Address to bind (default: HOST setting).")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port (default: PORT setting).")] = None,
+    host: Annotated[str | None, typer.Option(help="Address to bind (default: HOST setting).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: PORT setting).")] = None,
     worker: Annotated[bool, typer.Option(help="Also run an embedded Celery worker with beat.")] = True,
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
 ) -> None:
@@ -73,11 +73,11 @@ def serve(
 @app.command("worker")
 def worker_cmd(
     queues: Annotated[str, typer.Option(help="Comma-separated queues to consume.")] = "media,default",
-    concurrency: Annotated[Optional[int], typer.Option(help="Parallel jobs (default: WORKER_CONCURRENCY).")] = None,
-    pool: Annotated[Optional[str], typer.Option(help="solo, prefork or threads (default: solo for 1 job).")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Parallel jobs (default: WORKER_CONCURRENCY).")] = None,
+    pool: Annotated[str | None, typer.Option(help="solo, prefork or threads (default: solo for 1 job).")] = None,
     beat: Annotated[bool, typer.Option(help="Also run the periodic scheduler in this worker.")] = False,
-    include: Annotated[Optional[list[str]], typer.Option(help="Extra task modules to import.")] = None,
-    hostname: Annotated[Optional[str], typer.Option(help="Worker name (default: celery@host).")] = None,
+    include: Annotated[list[str] | None, typer.Option(help="Extra task modules to import.")] = None,
+    hostname: Annotated[str | None, typer.Option(help="Worker name (default: celery@host).")] = None,
 ) -> None:
     """Run a Celery worker; start as many as you like, on any machine that reaches the broker."""
     from veritasad.core.queue import celery_app
@@ -145,7 +145,7 @@ def user_create(
     plan: Annotated[str, typer.Option(help="free, pro or business.")] = "free",
 ) -> None:
     """Create a user."""
-    from pydantic import TypeAdapter, ValidationError, EmailStr
+    from pydantic import EmailStr, TypeAdapter, ValidationError
 
     from veritasad.core.errors import AppError
 

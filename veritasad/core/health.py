@@ -51,7 +51,7 @@ async def _run(name: str, check: Callable[[], Awaitable[None]]) -> tuple[str, st
     try:
         await asyncio.wait_for(check(), CHECK_TIMEOUT)
         return name, None
-    except Exception as exc:  # any failure makes the dependency not ready
+    except Exception as exc:  # noqa: BLE001  any failure makes the dependency not ready
         return name, f"{type(exc).__name__}: {exc}"[:300]
 
 

@@ -10,6 +10,7 @@ import time
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
+    REGISTRY,
     CollectorRegistry,
     Counter,
     Gauge,
@@ -17,7 +18,6 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from prometheus_client import REGISTRY
 
 HTTP_REQUESTS = Counter(
     "veritasad_http_requests_total", "HTTP requests", ["method", "route", "status"]

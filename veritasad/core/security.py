@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -59,7 +59,7 @@ def same_token(a: str, b: str) -> bool:
 def create_access_token(
     user_id: int, secret: str, minutes: int, *, csrf: str | None = None, now: datetime | None = None
 ) -> str:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     claims: dict[str, Any] = {
         "sub": str(user_id),
         "iat": int(now.timestamp()),
