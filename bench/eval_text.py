@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     names = ", ".join(f.name for f in files)
     console.print(evaluate.scores_table(model_cv, rules_cv, f"dev ({names}, {len(dev)} videos), {args.folds}-fold CV"))
     console.print(f"cross-validation took {time.perf_counter() - began:.1f} s")
-    if args.heldout and args.heldout.exists():
+    if args.heldout and args.heldout.is_file():
         held = load_jsonl(args.heldout)
         model = clf.fit(dev)
         model_h, rules_h = evaluate.evaluate_with(model, held)

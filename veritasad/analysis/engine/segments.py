@@ -12,6 +12,7 @@ from veritasad.analysis.engine.report import AdSegment, Advertiser, Evidence
 from veritasad.analysis.engine.text.classifier import AdClassifier
 from veritasad.analysis.engine.text.dataset import CLASSES
 from veritasad.analysis.engine.text.rules import rule_proba
+from veritasad.analysis.engine.text.signals import find_signals
 from veritasad.analysis.engine.types import ScreenText, Utterance, Word
 
 THRESHOLD = 0.5  # P(ad) above which an utterance is part of an ad
@@ -77,7 +78,26 @@ def _runs(tl: Timeline, threshold: float) -> list[tuple[str, int, int]]:
             runs[-1] = (kind, runs[-1][1], i)
         else:
             runs.append((kind, i, i))
+    runs = [_trim_to_opener(tl.utterances, r) for r in runs]
     return [r for r in runs if tl.utterances[r[2]].end - tl.utterances[r[1]].start >= MIN_SECONDS[r[0]]]
+
+
+_OPENERS = frozenset({"sponsor", "label_ru", "partner_ru", "label_en"})
+
+
+def _trim_to_opener(utterances: list[Utterance], run: tuple[str, int, int]) -> tuple[str, int, int]:
+    """A sponsor read starts at its opener ("this video is sponsored by …"): sentences the window swept in before
+    it that carry no ad signal of their own are the talk leading up to it."""
+    kind, first, last = run
+    if kind != "sponsor":
+        return run
+    for i in range(first, min(first + 3, last + 1)):
+        found = {s.kind for s in find_signals(utterances[i].text)}
+        if found & _OPENERS:
+            return kind, i, last
+        if found:
+            break
+    return run
 
 
 def _advertiser(speech: list[Utterance], screen: list[ScreenText], cues: list[C.Cue]) -> Advertiser:

@@ -36,11 +36,15 @@ _SIGNAL_KINDS = ("sponsor", "cta", "promo_code", "discount", "link_hint", "url",
                  "label_ru", "partner_ru", "erid", "legal_entity", "label_en")
 # A language needs this many training videos before the classifier, not the rules, decides for it.
 MIN_VIDEOS_PER_LANGUAGE = 20
+CONTEXT_WEIGHT = 0.5  # neighbours inform, the utterance itself decides
 
 
-def _context(utterances: list[Utterance], i: int, reach: int = 2) -> str:
-    lo, hi = max(0, i - reach), min(len(utterances), i + reach + 1)
-    return " ".join(utterances[j].text for j in range(lo, hi) if j != i)
+def _before(utterances: list[Utterance], i: int, reach: int = 2) -> str:
+    return " ".join(u.text for u in utterances[max(0, i - reach): i])
+
+
+def _after(utterances: list[Utterance], i: int, reach: int = 2) -> str:
+    return " ".join(u.text for u in utterances[i + 1: i + 1 + reach])
 
 
 def _numeric(utterances: list[Utterance], duration: float) -> np.ndarray:
@@ -48,11 +52,12 @@ def _numeric(utterances: list[Utterance], duration: float) -> np.ndarray:
     total = max(duration, utterances[-1].end if utterances else 1.0, 1.0)
     for i, u in enumerate(utterances):
         own = count_signals(u.text)
-        near = count_signals(_context(utterances, i))
+        before = count_signals(_before(utterances, i))
+        after = count_signals(_after(utterances, i))
         pos = u.start / total
-        rows.append([min(own.get(k, 0), 2) for k in _SIGNAL_KINDS] + [min(near.get(k, 0), 3) / 2 for k in _SIGNAL_KINDS]
-                    + [pos, float(pos < 0.1), float(pos > 0.9)])
-    return np.asarray(rows, dtype=np.float32).reshape(len(utterances), 2 * len(_SIGNAL_KINDS) + 3)
+        rows.append([min(own.get(k, 0), 2) for k in _SIGNAL_KINDS] + [min(before.get(k, 0), 3) / 2 for k in _SIGNAL_KINDS]
+                    + [min(after.get(k, 0), 3) / 2 for k in _SIGNAL_KINDS] + [pos, float(pos < 0.1), float(pos > 0.9)])
+    return np.asarray(rows, dtype=np.float32).reshape(len(utterances), 3 * len(_SIGNAL_KINDS) + 3)
 
 
 @dataclass
@@ -66,10 +71,7 @@ class AdClassifier:
     sklearn_version: str = sklearn.__version__
 
     def _features(self, utterances: list[Utterance], duration: float) -> sparse.csr_matrix:
-        texts = [u.text.lower() for u in utterances]
-        ctx = [_context(utterances, i).lower() for i in range(len(utterances))]
-        return sparse.hstack([self.center.transform(texts), 0.5 * self.context.transform(ctx),
-                              sparse.csr_matrix(_numeric(utterances, duration))]).tocsr()
+        return _stack(self.center, self.context, utterances, duration)
 
     def predict_proba(self, utterances: list[Utterance], duration: float = 0.0) -> np.ndarray:
         """Rows: utterances; columns: CLASSES ("none", "sponsor", "selfpromo", "interaction")."""
@@ -85,15 +87,27 @@ class AdClassifier:
         return bool(language) and self.languages.get(language or "", 0) >= MIN_VIDEOS_PER_LANGUAGE
 
 
+def _stack(center: TfidfVectorizer, context: TfidfVectorizer, utterances: list[Utterance],
+           duration: float) -> sparse.csr_matrix:
+    """Features of each utterance: its own text, the text before and after it (apart, so that the sentence before an
+    ad read is not mistaken for its start), signal counts of all three, and its position."""
+    n = range(len(utterances))
+    return sparse.hstack([
+        center.transform([u.text.lower() for u in utterances]),
+        CONTEXT_WEIGHT * context.transform([_before(utterances, i).lower() for i in n]),
+        CONTEXT_WEIGHT * context.transform([_after(utterances, i).lower() for i in n]),
+        sparse.csr_matrix(_numeric(utterances, duration)),
+    ]).tocsr()
+
+
 def fit(videos: list[LabelledVideo], c: float = 4.0) -> AdClassifier:
-    utterances_by_video = [v.utterances for v in videos if v.utterances]
-    texts = [u.text.lower() for us in utterances_by_video for u in us]
-    ctx = [_context(us, i).lower() for us in utterances_by_video for i in range(len(us))]
-    y = [lab for v in videos if v.utterances for lab in utterance_labels(v)]
+    videos = [v for v in videos if v.utterances]
     center = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, max_features=40000, sublinear_tf=True)
     context = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_features=20000, sublinear_tf=True)
-    numeric = np.vstack([_numeric(v.utterances, v.duration) for v in videos if v.utterances])
-    x = sparse.hstack([center.fit_transform(texts), 0.5 * context.fit_transform(ctx), sparse.csr_matrix(numeric)]).tocsr()
+    center.fit([u.text.lower() for v in videos for u in v.utterances])
+    context.fit([_after(v.utterances, i).lower() for v in videos for i in range(len(v.utterances))])
+    x = sparse.vstack([_stack(center, context, v.utterances, v.duration) for v in videos]).tocsr()
+    y = [lab for v in videos for lab in utterance_labels(v)]
     model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
     model.fit(x, y)
     languages: dict[str, int] = {}
@@ -117,6 +131,6 @@ def load(path: Path = MODEL_FILE) -> AdClassifier:
             return clf
         log.warning("ad classifier at %s was built with scikit-learn %s; retraining", path,
                     getattr(clf, "sklearn_version", "?"))
-    except (OSError, EOFError, AttributeError, ImportError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001  unpickling fails in many ways (KeyError, UnpicklingError …): retrain
         log.warning("ad classifier at %s could not be loaded (%s); retraining", path, exc)
     return fit([v for f in training_files() for v in load_jsonl(f)])
