@@ -72,3 +72,12 @@ async def wait_finished(
             return r.json()
         await asyncio.sleep(0.2)
     raise AssertionError(f"analysis {analysis_id} did not finish in {timeout} s")
+
+
+async def wait_until(check, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("condition not met in time")

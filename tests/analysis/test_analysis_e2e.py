@@ -7,7 +7,9 @@ import io
 import json
 
 import pytest
-from analysis_support import make_video, parse_sse, upload, wait_finished
+from analysis_support import make_video, parse_sse, upload, wait_finished, wait_until
+
+from veritasad.notify import webhook
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -83,12 +85,18 @@ async def test_upload_stream_reports_and_cache(client, make_user, worker, video)
 async def test_url_submission_against_local_server(client, make_user, worker, video, media_server):
     _, headers = await make_user()
     url = media_server.add("/clips/ad.mp4", body=video.read_bytes(), headers={"Content-Type": "video/mp4"})
-    r = await client.post(
-        "/api/v1/analyses", headers=headers, json={"url": url, "options": {"language": "en"}}
-    )
+    hook = media_server.add("/hook", status=200)
+    body = {"url": url, "options": {"language": "en"}, "callback_url": hook}
+    r = await client.post("/api/v1/analyses", headers=headers, json=body)
     assert r.status_code == 202, r.text
     status = await wait_finished(client, headers, r.json()["id"])
     assert status["status"] == "done", status
+    # then the worker calls the webhook, signed with this user's secret
+    await wait_until(lambda: media_server.posts)
+    _, hook_headers, payload = media_server.posts[0]
+    secret = (await client.get("/api/v1/webhooks/secret", headers=headers)).json()["secret"]
+    assert webhook.verify(secret, hook_headers["x-veritasad-signature"], payload)
+    assert json.loads(payload)["analysis_id"] == r.json()["id"]
     body = (await client.get(f"/api/v1/analyses/{r.json()['id']}", headers=headers)).json()
     assert body["source_type"] == "url" and body["source_url"] == url and body["filename"] == "ad.mp4"
     assert body["size_bytes"] == video.stat().st_size and body["has_media"]

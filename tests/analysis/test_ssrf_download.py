@@ -157,6 +157,7 @@ def test_platform_detection():
     )
 
 
+@pytest.mark.slow  # yt-dlp loads all its extractors: seconds
 async def test_ytdlp_extracts_the_media_url(media_server):
     media_server.add("/clip.mp4", body=b"m" * 5000, headers={"Content-Type": "video/mp4"})
     page = media_server.add(
