@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 
@@ -26,6 +27,8 @@ TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-oc
 _WORDLIKE = re.compile(r"[0-9A-Za-zА-Яа-яЁё]")
 # Latin and Cyrillic letters that look alike: OCR picks either script for them, so compare them as one.
 _LOOKALIKES = str.maketrans("аеорсухкмтвнё", "aeopcyxkmtbhe")
+_TO_CYRILLIC = str.maketrans("AaBEeKkMHOoPpCcTyXx", "АаВЕеКкМНОоРрСсТуХх")
+_LATIN, _CYRILLIC = re.compile(r"[A-Za-z]"), re.compile(r"[А-Яа-яЁё]")
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class ScreenReader:
     def close(self) -> None:
         self._api.End()
 
-    def __enter__(self) -> ScreenReader:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -102,7 +105,7 @@ class ScreenReader:
                 continue
             confidence = item.Confidence(level)
             if confidence >= self.options.min_confidence and len(_WORDLIKE.findall(text)) >= 3:
-                found.append((text, confidence))
+                found.append((fix_script(text), confidence))
         return found
 
     def read_codes(self, image: np.ndarray) -> list[tuple[str, str]]:
@@ -158,6 +161,25 @@ def read_screen(
                    confidence=round(s.confidence, 3))
         for s in sorted(done, key=lambda s: (s.start, s.text))
     ]
+
+
+def fix_script(line: str) -> str:
+    """Put look-alike Latin letters back into Cyrillic where the text is Russian.
+
+    Tesseract reads «ООО» or «АО» in Latin letters about as often as in Cyrillic. A word mixing both alphabets
+    is always a misreading; a short word (up to 3 letters: ООО, АО, ОАО) made only of letters both alphabets
+    share is given Cyrillic when the line has Russian in it. Longer ones may be promo codes, and words with
+    digits (tokens such as erid) or any Latin-only letter (erid, domains) stay as read.
+    """
+    russian = len(_CYRILLIC.findall(line)) >= 4
+    out = []
+    for word in line.split(" "):
+        converted = word.translate(_TO_CYRILLIC)
+        if _LATIN.search(word) and not _LATIN.search(converted) and not any(ch.isdigit() for ch in word) \
+                and (_CYRILLIC.search(word) or (russian and len(word.strip(".,:;«»\"()")) <= 3)):
+            word = converted
+        out.append(word)
+    return " ".join(out)
 
 
 def _key(text: str) -> str:
