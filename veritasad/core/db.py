@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+import sqlalchemy.ext.asyncio as sa_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from veritasad.core.settings import Settings, get_settings
@@ -34,6 +35,11 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def create_async_engine(url: str, **kwargs) -> AsyncEngine:
+    # Looked up at call time so OpenTelemetry's instrumentation, installed at start-up, sees our engines.
+    return sa_asyncio.create_async_engine(url, **kwargs)
 
 
 def make_engine(settings: Settings) -> AsyncEngine:
