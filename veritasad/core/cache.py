@@ -8,9 +8,13 @@ from typing import Any
 from redis.asyncio import ConnectionPool, Redis
 
 
-def create_redis(url: str, max_connections: int = 50) -> Redis:
+def create_redis(url: str, max_connections: int = 50, client_name: str = "veritasad") -> Redis:
     pool = ConnectionPool.from_url(
-        url, max_connections=max_connections, decode_responses=True, health_check_interval=30
+        url,
+        max_connections=max_connections,
+        decode_responses=True,
+        health_check_interval=30,
+        client_name=client_name,  # visible in CLIENT LIST: which process holds connections
     )
     return Redis(connection_pool=pool)
 
