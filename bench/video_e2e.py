@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -37,6 +38,12 @@ STAGES = ("probe", "speech", "screen", "segments", "disclosure", "total")
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process (all threads): unlike wall time, barely moved by other processes' load."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _pick(videos: list, n: int, seed: int) -> list:
@@ -74,7 +81,9 @@ def run_videos(args: argparse.Namespace, console: Console) -> None:
             script, truth = build(video, rng)
             path = gen.make_media(script, Path(tmp) / f"{video.video_id}.mp4")
             gen_seconds += time.perf_counter() - began
+            cpu = _cpu_seconds()
             report = _analyze(path, "auto" if args.lang_auto else video.language)
+            timings["cpu"] += _cpu_seconds() - cpu
             path.unlink()
             media_seconds += report.media.duration
             for stage in STAGES:
@@ -94,6 +103,9 @@ def run_videos(args: argparse.Namespace, console: Console) -> None:
     console.print(_accuracy_table(scores, f"{data.name}: {len(videos)} generated videos, {media_seconds:.0f} s"))
     console.print(_disclosure_table(verdicts))
     console.print(_speed_table(timings, media_seconds, gen_seconds))
+    console.print(f"CPU time of the analyses: {timings['cpu']:.1f} s, i.e. {media_seconds / timings['cpu'] * 2:.1f}x "
+                  f"real time if two cores were ours alone; load average now {os.getloadavg()[0]:.1f} "
+                  f"on {os.cpu_count()} cores")
     console.print(f"peak RSS of this process: {_peak_rss_mb():.0f} MB; "
                   f"language {'detected' if args.lang_auto else 'given (the dataset language)'}")
 
@@ -162,19 +174,20 @@ def run_long(args: argparse.Namespace, console: Console) -> None:
             raise SystemExit(f"analysis failed:\n{child.stderr[-3000:]}")
         result = json.loads(child.stdout.strip().splitlines()[-1])
     table = Table(title=f"{args.hours:g}-hour video, analysed in a separate process")
-    for col in ("video s", "segments", "total s", "x real time", "speech s", "screen s", "peak RSS MB"):
+    for col in ("video s", "segments", "total s", "x real time", "speech s", "screen s", "CPU s", "peak RSS MB"):
         table.add_column(col, justify="right")
     t = result["timings"]
     table.add_row(f"{result['duration']:.0f}", str(result["segments"]), f"{t['total']:.0f}",
                   f"{result['duration'] / t['total']:.1f}", f"{t.get('speech', 0):.0f}", f"{t.get('screen', 0):.0f}",
-                  f"{result['peak_rss_mb']:.0f}")
+                  f"{result.get('cpu_s', 0):.0f}", f"{result['peak_rss_mb']:.0f}")
     console.print(table)
+    console.print(f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 def analyze_one(path: Path) -> None:
     report = _analyze(path, "en")
     print(json.dumps({"duration": report.media.duration, "segments": len(report.segments),
-                      "timings": report.timings, "peak_rss_mb": _peak_rss_mb()}))
+                      "timings": report.timings, "peak_rss_mb": _peak_rss_mb(), "cpu_s": _cpu_seconds()}))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,6 +12,7 @@ from veritasad.analysis.engine.vision import (
     ScreenReader,
     VisionOptions,
     cells,
+    edge_share,
     fix_script,
     read_screen,
     same_picture,
@@ -51,7 +52,7 @@ def test_unchanged_frames_are_not_read_again(monkeypatch: pytest.MonkeyPatch) ->
         return original(self, image)
 
     monkeypatch.setattr(ScreenReader, "read_text", counting)
-    still = np.full((90, 160), 40, np.uint8)
+    still = np.random.default_rng(1).integers(0, 120, (90, 160)).astype(np.uint8)  # texture: worth reading
     changed = still.copy()
     changed[70:86, 10:60] = 230  # a small caption box appears: few cells, big change
     frames = [Frame(t, still, still) for t in (0, 1, 2)] + [Frame(t, changed, changed) for t in (3, 4)]
@@ -95,3 +96,15 @@ def test_reads_barcode() -> None:
 )
 def test_fix_script(read: str, fixed: str) -> None:
     assert fix_script(read) == fixed
+
+
+def test_smooth_frames_skip_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(ScreenReader, "read_text", lambda self, image: calls.append(1) or [])
+    ramp = np.tile(np.linspace(0, 255, 640).astype(np.uint8), (360, 1))  # a gradient: nothing to read
+    boxed = ramp.copy()
+    boxed[300:340, 100:400] = 0
+    boxed[310:330, 110:390:6] = 255  # stripes like letters in a caption box
+    assert edge_share(ramp) == 0.0 and edge_share(boxed) > VisionOptions().min_edges
+    read_screen([Frame(0.0, ramp, ramp[:36, :64]), Frame(2.0, boxed, boxed[:36, :64])])
+    assert calls == [1]

@@ -41,6 +41,7 @@ class VisionOptions:
     same_cell_diff: float = 10.0  # grey levels: a frame whose every 8x8 cell moved less than this is "the same"
     merge_similarity: float = 0.8  # texts at least this alike (difflib ratio) are one text seen again
     max_gap: float = 5.0  # seconds a text may go unread (a misread frame) and still continue its span
+    min_edges: float = 0.001  # share of sharp-edge pixels below which a frame cannot hold readable text
 
 
 @dataclass
@@ -127,6 +128,13 @@ def cells(image: np.ndarray, size: int = 8) -> np.ndarray:
     return image[:h, :w].reshape(h // size, size, w // size, size).mean(axis=(1, 3))
 
 
+def edge_share(image: np.ndarray, step: int = 48) -> float:
+    """Share of pixels (at half resolution) with a sharp horizontal step: text and codes have many, smooth
+    pictures have none. Costs well under a millisecond, so frames without text skip Tesseract altogether."""
+    small = image[::2, ::2].astype(np.int16)
+    return float((np.abs(np.diff(small, axis=1)) > step).mean())
+
+
 def same_picture(a: np.ndarray | None, b: np.ndarray, cell_diff: float) -> bool:
     """True when no cell changed by `cell_diff` grey levels: a small new overlay changes a few cells a lot."""
     return a is not None and a.shape == b.shape and float(np.max(np.abs(a - b))) < cell_diff
@@ -147,9 +155,7 @@ def read_screen(
         for frame in frames:
             grid = cells(frame.image)
             if not same_picture(last_cells, grid, options.same_cell_diff):
-                last_found = [(text, "ocr", conf / 100) for text, conf in reader.read_text(frame.image)]
-                if options.codes:
-                    last_found += [(payload, kind, 1.0) for payload, kind in reader.read_codes(frame.image)]
+                last_found = _read(reader, frame.image, options)
                 last_cells = grid
             open_spans, closed = _advance(open_spans, last_found, frame.time, options)
             done.extend(closed)
@@ -180,6 +186,15 @@ def fix_script(line: str) -> str:
             word = converted
         out.append(word)
     return " ".join(out)
+
+
+def _read(reader: ScreenReader, image: np.ndarray, options: VisionOptions) -> list[tuple[str, str, float]]:
+    if edge_share(image) < options.min_edges:
+        return []
+    found = [(text, "ocr", conf / 100) for text, conf in reader.read_text(image)]
+    if options.codes:
+        found += [(payload, kind, 1.0) for payload, kind in reader.read_codes(image)]
+    return found
 
 
 def _key(text: str) -> str:
