@@ -16,7 +16,9 @@ from veritasad.web.templating import render, request_language
 
 router = APIRouter(include_in_schema=False)
 
-STAGES = ("queued", "download", "probe", "speech", "vision", "signals", "segments", "disclosure", "report")
+# the stages the worker and the engine report, in order; the page shows them as a row of steps
+STAGES = ("queued", "download", "probe", "speech", "screen", "segments", "disclosure", "report")
+OTHER_STAGES = ("starting", "downloaded", "retrying", "done")
 KINDS = ("sponsor", "selfpromo", "interaction", "intro", "outro", "preview", "filler")
 # API error codes the upload page may meet, shown in the page's language
 UPLOAD_ERRORS = (
@@ -62,6 +64,7 @@ async def analysis_page(analysis_id: str, request: Request, user: OptionalUser, 
     context = {
         "a": analysis,
         "stages": STAGES,
+        "other_stages": OTHER_STAGES,
         "kinds": KINDS[:3],
         "failure": failure_text(request_language(request), analysis.error_code),
         "media_url": links.media if analysis.media_key else None,

@@ -34,6 +34,9 @@ def _field(form, name: str) -> str:
 
 async def _signed_in_redirect(request: Request, session, user, target: str) -> Response:
     tokens = await service.issue_tokens(session, user, app_settings(request))
+    # Commit before answering: the browser follows the redirect at once, and the session dependency
+    # would only commit after the response has gone.
+    await session.commit()
     response = RedirectResponse(target, status_code=303)
     _set_cookies(request, response, tokens)
     return response

@@ -83,4 +83,5 @@ async def contact_sales(request: Request, session: Session, user: OptionalUser) 
     if errors:
         context = {"plans": plan_cards(request, user), "values": values, "errors": errors, "sent": False}
         return render(request, "pricing.html", context, user=user, status_code=400)
+    await session.commit()  # before the redirect is followed (the dependency commits after the response)
     return RedirectResponse("/pricing?sent=1#contact", status_code=303)

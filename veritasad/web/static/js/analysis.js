@@ -7,22 +7,25 @@ const FINISHED = new Set(["done", "failed"]);
 function followProgress(section) {
   const id = section.dataset.analysisId;
   const bar = section.querySelector("progress");
-  const percentEl = section.querySelector("[data-percent]");
+  const percentText = section.querySelector("[data-percent]");
   const stageEl = section.querySelector("[data-stage]");
   const warning = section.querySelector("[data-stream-error]");
   const stageNames = [...section.querySelectorAll("[data-stage-name]")];
   let refreshed = false;
 
+  const names = section.querySelector("#stage-names").content;
+  const label = (stage) => names.querySelector(`[data-name="${CSS.escape(stage)}"]`)?.textContent || stage;
+
   const show = (data) => {
     if (typeof data.percent === "number") {
       const percent = Math.max(Number(bar.value), Math.min(100, data.percent));
       bar.value = percent;
-      percentEl.textContent = String(Math.round(percent));
+      percentText.textContent = String(Math.round(percent));
     }
     if (data.stage) {
+      stageEl.textContent = label(data.stage);
       const index = stageNames.findIndex((li) => li.dataset.stageName === data.stage);
       if (index >= 0) {
-        stageEl.textContent = stageNames[index].textContent;
         stageNames.forEach((li, i) => {
           li.classList.toggle("done", i < index);
           li.classList.toggle("current", i === index);
@@ -31,19 +34,35 @@ function followProgress(section) {
     }
   };
 
-  const finish = (data) => {
-    show({ percent: 100, stage: data.stage });
-    // The server renders the finished page (report, or the failure in plain words).
-    setTimeout(() => window.location.reload(), 400);
+  // The server renders the finished page (the report, or the failure in plain words); reload once the
+  // stored status says finished, so a reload can never land on the running page again.
+  const finish = async (name) => {
+    if (name === "done") {
+      show({ percent: 100, stage: "done" });
+      for (const li of stageNames) {
+        li.classList.remove("current");
+        li.classList.add("done");
+      }
+    }
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        const res = await fetch(`/api/v1/analyses/${id}/status`, { credentials: "same-origin" });
+        if (res.ok && FINISHED.has((await res.json()).status)) break;
+      } catch {
+        /* try again */
+      }
+      await new Promise((ok) => setTimeout(ok, 500));
+    }
+    window.location.reload();
   };
 
   const open = () => {
     const source = new EventSource(`/api/v1/analyses/${id}/stream`);
     source.addEventListener("progress", (e) => show(JSON.parse(e.data)));
     for (const name of FINISHED) {
-      source.addEventListener(name, (e) => {
+      source.addEventListener(name, () => {
         source.close();
-        finish(JSON.parse(e.data || "{}"));
+        finish(name);
       });
     }
     source.onopen = () => (warning.hidden = true);

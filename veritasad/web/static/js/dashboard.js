@@ -19,7 +19,9 @@ function addRow(key) {
   row.querySelector('[data-f="name"]').textContent = key.name || "—";
   row.querySelector('[data-f="prefix"]').textContent = `${key.prefix}…`;
   row.querySelector('[data-f="created"]').textContent = key.created_at.slice(0, 10);
-  row.querySelector("button").dataset.revoke = key.id;
+  const revoke = row.querySelector("button");
+  revoke.dataset.revoke = key.id;
+  revoke.setAttribute("aria-label", `${revoke.textContent} ${key.name || key.prefix}`);
   table.prepend(row);
   table.querySelector("[data-empty]").hidden = true;
 }

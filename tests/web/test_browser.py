@@ -1,0 +1,288 @@
+"""The web app in Debian's headless Chromium (Playwright), against uvicorn on 127.0.0.1 and a real worker:
+register, upload a generated video, watch the progress reach 100 %, use the ad timeline, export, dark mode,
+language. Every page is photographed light and dark under tests/artifacts/ for a person to look at."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from veritasad.testing.media import Line, Overlay, Script, make_media
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+# Speech first, then a sponsor read with its promo code on screen: the ad starts well after 0 s,
+# so seeking to its marker is a visible move.
+AD_VIDEO = Script(
+    duration=14.0,
+    lines=[
+        Line(0.3, "Hello and welcome back to the channel. Today we test three cameras."),
+        Line(6.0, "This video is sponsored by Skyline VPN. Use promo code SKY20 at skyline vpn dot com."),
+    ],
+    overlays=[Overlay(6.0, 14.0, text="skylinevpn.com  promo SKY20")],
+    width=480,
+    height=270,
+    fps=12,
+)
+# Records every percent the page shows, across the reload at the end, for the test to read back.
+RECORD_PERCENTS = """
+new MutationObserver(() => {
+  const el = document.querySelector('[data-percent]');
+  if (!el) return;
+  const seen = JSON.parse(sessionStorage.getItem('percents') || '[]');
+  if (seen[seen.length - 1] !== el.textContent) seen.push(el.textContent);
+  sessionStorage.setItem('percents', JSON.stringify(seen));
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+playwright_api = pytest.importorskip("playwright.async_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(migrated, tmp_path_factory):
+    """uvicorn serving the app on the test database (the environment conftest set up)."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("uvicorn") / "server.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "veritasad.app:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+        if proc.poll() is not None:
+            raise RuntimeError(log_path.read_text())
+    else:
+        proc.kill()
+        raise RuntimeError("uvicorn did not start:\n" + log_path.read_text())
+    yield base
+    proc.terminate()
+    proc.wait(15)
+
+
+@pytest.fixture(scope="module")
+def ad_video(tmp_path_factory) -> Path:
+    return make_media(AD_VIDEO, tmp_path_factory.mktemp("media") / "sponsored-review.mp4")
+
+
+@pytest.fixture
+async def browser():
+    async with playwright_api.async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        await chromium.close()
+
+
+async def shoot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+async def register(page, base: str, email: str) -> None:
+    await page.goto(f"{base}/register")
+    await page.get_by_label("Name").fill("Browser Tester")
+    await page.get_by_label("E-mail").fill(email)
+    await page.get_by_label("Password").fill("a long enough password")
+    async with page.expect_navigation(url=f"{base}/dashboard"):
+        await page.get_by_role("button", name="Create account").click()
+
+
+async def test_upload_watch_progress_seek_and_export(server, worker, browser, ad_video, tmp_path):
+    context = await browser.new_context(accept_downloads=True, locale="en-US", viewport={"width": 1280, "height": 900})
+    await context.add_init_script(RECORD_PERCENTS)
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    await register(page, server, "flow@example.com")
+
+    await page.goto(f"{server}/analyze")
+    await page.set_input_files("#file", str(ad_video))
+    assert "sponsored-review.mp4" in await page.text_content("#file-name")
+    await page.get_by_label("Speech language").select_option("en")
+    await page.get_by_role("button", name="Start analysis").click()
+    await page.wait_for_url(f"{server}/analysis/*", timeout=30_000)
+    analysis_id = page.url.rsplit("/", 1)[1]
+
+    # live progress over SSE, then the page reloads itself into the report
+    await page.wait_for_selector("#timeline", timeout=180_000)
+    percents = json.loads(await page.evaluate("sessionStorage.getItem('percents') || '[]'"))
+    numbers = [int(p) for p in percents]
+    assert numbers and numbers[-1] == 100, percents
+    assert numbers == sorted(numbers) and len(set(numbers)) >= 2, percents
+
+    markers = page.locator("#timeline .marker")
+    assert await markers.count() >= 1
+    marker = markers.first
+    start = float(await marker.get_attribute("data-start"))
+    assert start > 2.0  # the sponsor read begins at 6 s
+    assert await marker.get_attribute("data-kind") == "sponsor"
+    await page.wait_for_function("document.getElementById('player').readyState >= 1")
+    box = await marker.bounding_box()
+    assert box and box["width"] > 0 and box["x"] > 0  # laid out along the timeline, not at its left edge
+    await marker.click()
+    await page.wait_for_function(
+        f"Math.abs(document.getElementById('player').currentTime - {start}) < 0.3", timeout=10_000
+    )
+    assert "Skyline" in (await page.text_content(".segments")) or "SKY20" in (await page.text_content(".segments"))
+    await shoot(page, "analysis-done-light")
+
+    # the segment's own play button seeks too
+    await page.evaluate("document.getElementById('player').currentTime = 0")
+    await page.locator("[data-seek]").first.click()
+    await page.wait_for_function(
+        f"Math.abs(document.getElementById('player').currentTime - {start}) < 0.3", timeout=10_000
+    )
+
+    async with page.expect_download() as info:
+        await page.locator('[data-export="JSON"]').click()
+    download = await info.value
+    saved = tmp_path / "report.json"
+    await download.save_as(saved)
+    report = json.loads(saved.read_text())
+    assert len(report["segments"]) == await markers.count()
+    async with page.expect_download() as info:
+        await page.locator('[data-export="WebVTT"]').click()
+    vtt = tmp_path / "report.vtt"
+    await (await info.value).save_as(vtt)
+    assert vtt.read_text().startswith("WEBVTT")
+
+    # the history lists it
+    await page.goto(f"{server}/history")
+    assert await page.locator(f'a[href="/analysis/{analysis_id}"]').count() == 1
+    assert not errors, errors
+    await context.close()
+
+
+async def test_dark_mode_toggle_and_language_switch_are_remembered(server, browser):
+    context = await browser.new_context(color_scheme="light", locale="ru-RU", extra_http_headers={"Accept-Language": "ru-RU,ru;q=0.9"})
+    page = await context.new_page()
+    await page.goto(f"{server}/")
+    assert await page.get_attribute("html", "lang") == "ru"  # the browser asked for Russian
+    background = "getComputedStyle(document.body).backgroundColor"
+    light = await page.evaluate(background)
+
+    await page.locator("[data-theme-toggle]").click()
+    assert await page.get_attribute("html", "data-theme") == "dark"
+    dark = await page.evaluate(background)
+    assert dark != light and dark == "rgb(15, 18, 23)"
+    await page.reload()
+    assert await page.get_attribute("html", "data-theme") == "dark"  # remembered
+    assert await page.evaluate(background) == dark
+
+    await page.locator('.lang-switch a[data-lang="en"]').click()
+    await page.wait_for_load_state()
+    assert await page.get_attribute("html", "lang") == "en"
+    assert await page.get_by_role("link", name="Analyze", exact=True).count() == 1
+    await page.goto(f"{server}/pricing")
+    assert await page.get_attribute("html", "lang") == "en"  # remembered over Accept-Language
+    assert await page.get_by_role("heading", name="Plans and pricing").count() == 1
+    await page.locator('.lang-switch a[data-lang="ru"]').click()
+    await page.wait_for_url(f"{server}/pricing")
+    assert await page.get_by_role("heading", name="Тарифы").count() == 1
+
+    await page.locator("[data-theme-toggle]").click()
+    assert await page.get_attribute("html", "data-theme") == "light"
+    await context.close()
+
+
+async def test_keyboard_api_key_and_failed_analysis(server, worker, browser, tmp_path):
+    context = await browser.new_context(locale="en-US", permissions=["clipboard-read", "clipboard-write"])
+    page = await context.new_page()
+    await register(page, server, "keys@example.com")
+
+    # keyboard only: name the key, press Enter, copy the one-time key
+    await page.get_by_placeholder("Key name").focus()
+    await page.keyboard.type("ci")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("#new-key:not([hidden])")
+    key = await page.text_content("#new-key-value")
+    assert key.startswith("va_")
+    assert await page.evaluate("document.activeElement.id") == "copy-key"
+    await page.keyboard.press("Enter")
+    assert await page.evaluate("navigator.clipboard.readText()") == key
+    me = httpx.get(f"{server}/api/v1/auth/me", headers={"X-API-Key": key})
+    assert me.status_code == 200
+    page.once("dialog", lambda dialog: dialog.accept())
+    await page.get_by_role("button", name="Revoke ci").click()
+    await page.wait_for_selector("#key-table .badge-revoked")
+    assert httpx.get(f"{server}/api/v1/auth/me", headers={"X-API-Key": key}).status_code == 401
+
+    # a file that is not media: the failure is explained in plain words
+    junk = tmp_path / "notes.mp4"
+    junk.write_bytes(b"this is not a video at all " * 200)
+    await page.goto(f"{server}/analyze")
+    await page.set_input_files("#file", str(junk))
+    await page.get_by_role("button", name="Start analysis").click()
+    alert = page.locator("#analyze-error")
+    await alert.wait_for(state="visible", timeout=30_000)
+    assert await alert.text_content() in (
+        "This file is not a video or audio format we can read.",
+        "The file is damaged and cannot be read.",
+    )
+    await context.close()
+
+
+async def test_screenshots_of_every_page_light_and_dark(server, worker, browser, ad_video, make_user):
+    """Photographs for a person to look at; also checks each page loads without script errors."""
+    for scheme in ("light", "dark"):
+        context = await browser.new_context(color_scheme=scheme, locale="en-US", viewport={"width": 1280, "height": 900})
+        page = await context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        for path in ["/", "/login", "/register", "/pricing", "/docs"]:
+            await page.goto(f"{server}{path}")
+            await shoot(page, f"{(path.strip('/') or 'home')}-{scheme}")
+        await register(page, server, f"shots-{scheme}@example.com")
+        await page.goto(f"{server}/history")
+        await shoot(page, f"history-empty-{scheme}")
+        await page.goto(f"{server}/analyze")
+        await page.set_input_files("#file", str(ad_video))
+        await shoot(page, f"analyze-{scheme}")
+        await page.get_by_role("button", name="Start analysis").click()
+        await page.wait_for_url(f"{server}/analysis/*", timeout=30_000)
+        if await page.locator("#live").count():
+            await shoot(page, f"analysis-progress-{scheme}")
+        await page.wait_for_selector("#timeline", timeout=180_000)
+        analysis_url = page.url
+        await page.wait_for_function("document.getElementById('player').readyState >= 2")
+        await page.wait_for_timeout(500)  # evidence frames are cut from the video
+        await shoot(page, f"analysis-{scheme}")
+        for path in ["/dashboard", "/history", "/pricing", "/logout"]:
+            await page.goto(f"{server}{path}")
+            await shoot(page, f"{path.strip('/')}-signed-in-{scheme}")
+        await page.set_viewport_size({"width": 390, "height": 844})
+        for url, name in [(f"{server}/", "home"), (f"{server}/history", "history"), (analysis_url, "analysis")]:
+            await page.goto(url)
+            await shoot(page, f"phone-{name}-{scheme}")
+        assert not errors, errors
+        await context.close()
