@@ -34,6 +34,10 @@ def _metrics_dir() -> Path:
     return folder
 
 
+def _exit_quietly(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (default: HOST setting).")] = None,
@@ -49,7 +53,14 @@ def serve(
     child = None
     if worker:
         cmd = [sys.executable, "-m", "veritasad.cli", "worker", "--beat"]
-        child = subprocess.Popen(cmd, env=os.environ.copy())
+        # Its own session: a Ctrl+C at the terminal reaches only the server, which then stops the
+        # worker with one SIGTERM (warm shutdown) instead of the worker seeing two signals.
+        child = subprocess.Popen(cmd, env=os.environ.copy(), start_new_session=True)
+        typer.echo(f"embedded worker pid={child.pid}", err=True)
+    # uvicorn re-raises the signal that stopped it once it has shut down; turn that into a normal exit
+    # so the worker is stopped below rather than orphaned.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _exit_quietly)
     try:
         uvicorn.run(
             "veritasad.app:create_app",
