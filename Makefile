@@ -9,6 +9,8 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 .PHONY: run test test-sqlite test-postgres install system-deps lint bench clean
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "VeritasAd needs Python >= 3.11; run e.g. make PYTHON=python3.12 ..." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip uv
 	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
@@ -23,7 +25,7 @@ run: system-deps install
 	$(BIN)/veritasad db upgrade
 	$(BIN)/veritasad serve
 
-test: 
+test:
 	bash scripts/system-deps.sh --test
 	$(MAKE) install
 	$(MAKE) test-sqlite
