@@ -188,6 +188,16 @@ def make_media(script: Script, out: Path, *, audio: bool = True, video: bool = T
     return out
 
 
+def make_audio_with_cover(audio: Path, out: Path) -> Path:
+    """A music-style file: the audio of `audio` plus a cover picture, stored as a one-frame "video" stream."""
+    with tempfile.TemporaryDirectory(prefix="veritasad-gen-") as tmp:
+        cover = _qr_png("cover art", Path(tmp) / "cover.png", 200)
+        _run(["ffmpeg", "-y", "-hide_banner", "-loglevel", "error", "-i", str(audio), "-i", str(cover),
+              "-map", "0:a", "-map", "1:v", "-c:a", "copy", "-c:v", "mjpeg", "-disposition:v:0", "attached_pic",
+              str(out)])
+    return Path(out)
+
+
 # --- inputs the engine must refuse -------------------------------------------------------------------
 
 

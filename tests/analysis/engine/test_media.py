@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 
@@ -28,6 +29,15 @@ def test_probe_audio_only_and_video_only(audio_only: Path, video_only: Path) -> 
     assert (audio.has_audio, audio.has_video, audio.width) == (True, False, None)
     video = probe(video_only)
     assert (video.has_audio, video.has_video) == (False, True)
+
+
+def test_cover_art_is_not_video(audio_only: Path, tmp_path: Path) -> None:
+    music = gen.make_audio_with_cover(audio_only, tmp_path / "song.m4a")
+    with av.open(str(music)) as container:
+        assert len(container.streams.video) == 1  # the cover is there, as a picture stream
+    info = probe(music)
+    assert (info.has_audio, info.has_video) == (True, False)
+    assert list(iter_frames(music)) == []
 
 
 @pytest.mark.parametrize(

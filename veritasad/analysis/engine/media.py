@@ -59,6 +59,14 @@ def _open(path: Path) -> av.container.InputContainer:
         raise MediaError("CORRUPT_MEDIA", f"{path.name} cannot be read: {exc}") from exc
 
 
+def _video_stream(container: av.container.InputContainer) -> av.video.stream.VideoStream | None:
+    """The first real video stream: cover art in a music file is a one-picture "video" stream, not video."""
+    for stream in container.streams.video:
+        if not stream.disposition & av.stream.Disposition.attached_pic:
+            return stream
+    return None
+
+
 def _duration(container: av.container.InputContainer) -> float:
     if container.duration is not None and container.duration > 0:
         return container.duration / av.time_base
@@ -70,8 +78,7 @@ def _duration(container: av.container.InputContainer) -> float:
 
 def _tail_readable(container: av.container.InputContainer, duration: float) -> bool:
     """Decode a little from the last seconds: a truncated file keeps its header but loses its tail."""
-    streams = [s for s in (container.streams.video[:1] or container.streams.audio[:1])]
-    stream = streams[0]
+    stream = _video_stream(container) or container.streams.audio[0]
     try:
         if duration > 2:
             container.seek(int((duration - 2) / stream.time_base), stream=stream, backward=True)
@@ -87,7 +94,7 @@ def probe(path: str | os.PathLike, max_duration: float | None = None) -> MediaIn
     """Describe a media file, or raise MediaError saying why it cannot be analysed."""
     path = Path(path)
     with _open(path) as container:
-        video = container.streams.video[0] if container.streams.video else None
+        video = _video_stream(container)
         audio = container.streams.audio[0] if container.streams.audio else None
         if video is None and audio is None:
             raise MediaError("NO_STREAMS", f"{path.name} has no audio or video stream")
@@ -173,9 +180,9 @@ def iter_frames(
     video with short GOPs costs little more than its keyframes.
     """
     with _open(Path(path)) as container:
-        if not container.streams.video:
+        stream = _video_stream(container)
+        if stream is None:
             return
-        stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         sampler = FrameSampler(interval, scene_threshold)
         width, height = _scaled_size(stream.codec_context.width, stream.codec_context.height, max_width)
