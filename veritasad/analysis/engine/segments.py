@@ -70,6 +70,7 @@ def _runs(tl: Timeline, threshold: float) -> list[tuple[str, int, int]]:
     """(kind, first, last) runs of utterances labelled with one ad kind, short gaps bridged."""
     ad = 1.0 - tl.proba[:, 0]
     kinds = [CLASSES[1 + int(np.argmax(row[1:]))] if p >= threshold else "none" for row, p in zip(tl.proba, ad)]
+    kinds = [_own_promotion(u.text, k) for u, k in zip(tl.utterances, kinds)]
     runs: list[tuple[str, int, int]] = []
     for i, kind in enumerate(kinds):
         if kind == "none":
@@ -83,6 +84,16 @@ def _runs(tl: Timeline, threshold: float) -> list[tuple[str, int, int]]:
 
 
 _OPENERS = frozenset({"sponsor", "label_ru", "partner_ru", "label_en"})
+_THIRD_PARTY = _OPENERS | {"promo_code", "erid", "legal_entity"}
+
+
+def _own_promotion(text: str, kind: str) -> str:
+    """"My merch, link below" is self-promotion, not a sponsor: a link or a discount says "ad", the first person
+    ("my course", «мой телеграм-канал») with no sponsor cue or code says whose."""
+    if kind != "sponsor":
+        return kind
+    found = {s.kind for s in find_signals(text)}
+    return "selfpromo" if "selfpromo" in found and not found & _THIRD_PARTY else kind
 
 
 def _trim_to_opener(utterances: list[Utterance], run: tuple[str, int, int]) -> tuple[str, int, int]:

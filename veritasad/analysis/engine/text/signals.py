@@ -90,7 +90,7 @@ _PATTERNS: list[tuple[SignalKind, re.Pattern[str]]] = [
         r"\blinks?\s+below\b|\bdescription\s+below\b|ссылк\w+\s+(?:\w+\s+)?(?:в\s+описании|под\s+(?:этим\s+)?видео|"
         r"в\s+закреп\w*\s+комментари\w+)|в\s+описании\s+(?:к\s+)?(?:видео|ролику)?)", _F)),
     ("selfpromo", re.compile(
-        r"\b(?:my\s+(?:merch|course|book|newsletter|patreon|second\s+channel|other\s+channel|store|shop|podcast|app)|"
+        r"\b(?:my\s+(?:new\s+|own\s+|latest\s+|online\s+)?(?:merch|course|book|newsletter|patreon|second\s+channel|other\s+channel|store|shop|podcast|app)|"
         r"patreon|our\s+merch|merch\s+store|support\s+(?:me|the\s+channel)\s+on|join\s+(?:the\s+|my\s+)?membership|"
         r"channel\s+members)\b", _F)),
     ("selfpromo", re.compile(
