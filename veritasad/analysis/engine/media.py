@@ -99,7 +99,7 @@ def probe(path: str | os.PathLike, max_duration: float | None = None) -> MediaIn
         if video is None and audio is None:
             raise MediaError("NO_STREAMS", f"{path.name} has no audio or video stream")
         duration = _duration(container)
-        if duration <= 0 or (video is not None and video.frames == 0 and audio is None):
+        if duration <= 0:
             raise MediaError("EMPTY_MEDIA", f"{path.name} has zero length")
         if max_duration is not None and duration > max_duration:
             raise MediaError(
