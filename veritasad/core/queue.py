@@ -12,6 +12,9 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
+import redis.exceptions
+import sqlalchemy.exc
 from celery import Celery, Task
 from celery.schedules import crontab  # noqa: F401  re-exported for contexts' beat entries
 from kombu import Exchange, Queue
@@ -96,10 +99,22 @@ def configure(app: Celery, settings: Settings) -> None:
     )
 
 
+# Worth another try later: network trouble, a broker/Redis hiccup, a locked or restarting database.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    TransientError,
+    ConnectionError,
+    TimeoutError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    httpx.TransportError,
+    sqlalchemy.exc.OperationalError,
+)
+
+
 class JobTask(Task):
     """Base task: transient failures (network, locked DB, TransientError) retry with exponential backoff."""
 
-    autoretry_for = (TransientError, ConnectionError, TimeoutError)
+    autoretry_for = TRANSIENT_ERRORS
     retry_backoff = 2
     retry_backoff_max = 300
     retry_jitter = True
