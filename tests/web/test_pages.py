@@ -235,3 +235,9 @@ async def test_someone_elses_analysis_is_not_found(signed_in, store_analysis, ma
     analysis = await store_analysis(other)
     page = await client.get(f"/analysis/{analysis.id}")
     assert page.status_code == 404 and "belongs to another account" in page.text
+
+
+async def test_contact_sales_button_preselects_its_plan(client):
+    page = await client.get("/pricing", params={"plan": "business"})
+    assert '<option value="business" selected>' in page.text
+    assert 'href="/pricing?plan=business#contact"' in page.text

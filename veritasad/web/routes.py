@@ -21,8 +21,9 @@ async def home(request: Request, user: OptionalUser) -> Response:
 
 
 @pages.get("/pricing")
-async def pricing(request: Request, user: OptionalUser, sent: bool = False) -> Response:
+async def pricing(request: Request, user: OptionalUser, sent: bool = False, plan: str = "pro") -> Response:
     values = {"name": user.name, "email": user.email} if user else {}
+    values["plan"] = plan  # the plan whose "contact sales" button was pressed
     context = {"plans": plan_cards(request, user), "sent": sent, "values": values, "errors": {}}
     return render(request, "pricing.html", context, user=user)
 
