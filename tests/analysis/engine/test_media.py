@@ -128,3 +128,13 @@ def test_frame_sampler_rules() -> None:
     assert sampler.wants(1.5, light)  # a cut
     assert not sampler.wants(3.0, light)  # due at 3.5
     assert sampler.wants(3.5, light)
+
+
+@pytest.mark.parametrize("case", ["CORRUPT_MEDIA", "CORRUPT_MEDIA:truncated"])
+def test_decoding_damaged_files_raises_only_media_errors(bad_inputs: dict[str, Path], case: str) -> None:
+    # Decoding skips damaged packets where it can; what it cannot read is CORRUPT_MEDIA, never a raw av error.
+    for read in (iter_audio, iter_frames):
+        try:
+            list(read(bad_inputs[case]))
+        except MediaError as err:
+            assert err.code == "CORRUPT_MEDIA"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,16 @@ def _open(path: Path) -> av.container.InputContainer:
         raise MediaError("UNSUPPORTED_MEDIA", f"{path.name} is not a media file") from exc
     except av.error.FFmpegError as exc:
         raise MediaError("CORRUPT_MEDIA", f"{path.name} cannot be read: {exc}") from exc
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[av.container.InputContainer]:
+    """Open for decoding; a read error in the middle of the file becomes CORRUPT_MEDIA, not a raw av error."""
+    with _open(path) as container:
+        try:
+            yield container
+        except av.error.FFmpegError as exc:
+            raise MediaError("CORRUPT_MEDIA", f"{path.name} cannot be decoded: {exc}") from exc
 
 
 def _video_stream(container: av.container.InputContainer) -> av.video.stream.VideoStream | None:
@@ -126,7 +137,7 @@ def probe(path: str | os.PathLike, max_duration: float | None = None) -> MediaIn
 def iter_audio(path: str | os.PathLike, chunk_seconds: float = 30.0) -> Iterator[np.ndarray]:
     """The first audio track as 16 kHz mono float32 chunks of `chunk_seconds` (the last one shorter)."""
     chunk = int(chunk_seconds * SAMPLE_RATE)
-    with _open(Path(path)) as container:
+    with _reading(Path(path)) as container:
         if not container.streams.audio:
             return
         stream = container.streams.audio[0]
@@ -179,7 +190,7 @@ def iter_frames(
     held, compressed, and decoded when a periodic sample falls due inside that group of pictures, so a long
     video with short GOPs costs little more than its keyframes.
     """
-    with _open(Path(path)) as container:
+    with _reading(Path(path)) as container:
         stream = _video_stream(container)
         if stream is None:
             return
