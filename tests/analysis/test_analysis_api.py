@@ -283,3 +283,24 @@ async def test_media_ranges_and_delete(client, make_user, video, settings, sessi
     assert r.status_code == 204
     assert media_files(settings) == [] and await count(session) == 0
     assert (await client.get(f"/api/v1/analyses/{aid}", headers=headers)).status_code == 404
+
+
+async def test_cookie_session_upload_needs_csrf(client, make_user, video, session):
+    """The web page's way in: cookies + the CSRF token, as a header (streamed) or as a form field."""
+    user, _ = await make_user(email="page@example.com", password="correct horse battery")
+    r = await client.post(
+        "/api/v1/auth/login", json={"email": "page@example.com", "password": "correct horse battery"}
+    )
+    assert r.status_code == 200, r.text
+    csrf = r.json()["csrf_token"]
+    files = {"file": ("ad.mp4", video.read_bytes(), "video/mp4")}
+    r = await client.post("/api/v1/analyses", files=files)
+    assert r.status_code == 403 and r.json()["error_code"] == "CSRF_FAILED"
+    r = await client.post("/api/v1/analyses", files=files, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 202, r.text
+    r = await client.post(
+        "/api/v1/analyses", files=files, data={"csrf_token": csrf, "options": '{"ocr": false}'}
+    )
+    assert r.status_code == 202, r.text
+    a = await session.get(Analysis, r.json()["id"])
+    assert a.size_bytes == video.stat().st_size and a.options["ocr"] is False and a.user_id == user.id

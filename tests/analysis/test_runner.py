@@ -3,6 +3,7 @@ media retention, and dedupe of downloaded content."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import timedelta
 
@@ -148,3 +149,14 @@ async def test_media_retention_keeps_reports(session, make_user, settings, stora
     assert old.media_key is None and old.media_deleted_at is not None and old.report == {"segments": []}
     assert not (storage.root / "media/old").exists() and (storage.root / "media/new").exists()
     assert new.media_key == "media/new"
+
+
+async def test_deleted_while_running_leaves_nothing(session, make_user, settings, storage, media_server):
+    user, _ = await make_user()
+    a = await url_analysis(session, user, media_server.add("/slow.mp4", body=b"x" * 1000, delay=1.0))
+    job = asyncio.create_task(runner.run(get_sessionmaker(), settings, storage, a.id, retries_left=3))
+    await asyncio.sleep(0.5)  # downloading now
+    await session.delete(await session.get(Analysis, a.id))
+    await session.commit()
+    await asyncio.wait_for(job, 20)  # no error escapes: the job notices and cleans up
+    assert [p for p in storage.root.rglob("*") if p.is_file()] == []

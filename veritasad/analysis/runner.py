@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from veritasad.accounts.plans import plan_limits
 from veritasad.analysis import repository as repo
@@ -94,6 +95,25 @@ class ProgressSink:
 
 
 async def run(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    storage: Storage,
+    analysis_id: str,
+    *,
+    retries_left: int,
+) -> None:
+    try:
+        await _run(sessionmaker, settings, storage, analysis_id, retries_left=retries_left)
+    except (StaleDataError, IntegrityError, PendingRollbackError):
+        async with sessionmaker() as session:
+            if await repo.get(session, analysis_id) is not None:
+                raise
+        # deleted by its owner while it ran: drop whatever the job stored meanwhile
+        await storage.delete(media_key(analysis_id))
+        log.info("analysis.deleted_while_running", analysis_id=analysis_id)
+
+
+async def _run(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     storage: Storage,

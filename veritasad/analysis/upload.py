@@ -122,12 +122,15 @@ async def receive_upload(request: Request, storage: Storage, key: str, max_bytes
     parser = MultipartParser(boundary, collector.callbacks())
     try:
         async with storage.writer(key, max_bytes=max_bytes) as w:
-            async for chunk in request.stream():
-                parser.write(chunk)
-                for piece in collector.pending:
-                    await w.write(piece)
-                collector.pending.clear()
-            parser.finalize()
+            try:
+                async for chunk in request.stream():
+                    parser.write(chunk)
+                    for piece in collector.pending:
+                        await w.write(piece)
+                    collector.pending.clear()
+                parser.finalize()
+            except RuntimeError:  # "Stream consumed": the cookie CSRF check read the form already
+                await _copy_parsed_form(request, collector, w)
             if collector.file is None:
                 raise AppError(
                     ErrorCode.VALIDATION_ERROR,
@@ -144,3 +147,16 @@ async def receive_upload(request: Request, storage: Storage, key: str, max_bytes
         raise AppError(ErrorCode.VALIDATION_ERROR, f"The multipart body is malformed: {exc}") from None
     file = collector.file
     return Upload(StoredObject(key, w.size, w.sha256), file.filename, file.content_type, collector.fields)
+
+
+async def _copy_parsed_form(request: Request, collector: _Collector, w) -> None:
+    """The slow path, for a page that sent its CSRF token as a form field instead of the header:
+    Starlette has spooled the form to a temporary file; copy it over in chunks."""
+    form = await request.form()
+    for name, value in form.multi_items():
+        if isinstance(value, str):
+            collector.fields[name] = value
+        elif name == FILE_FIELD and collector.file is None:
+            collector.file = _Part(FILE_FIELD, value.filename, value.content_type)
+            while chunk := await value.read(1024 * 1024):
+                await w.write(chunk)
