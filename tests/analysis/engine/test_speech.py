@@ -123,3 +123,5 @@ def test_silence_gives_an_empty_transcript(tmp_path: Path) -> None:
     video = gen.make_media(gen.Script(duration=5), tmp_path / "silent.m4a", video=False)
     result = transcribe(video, SpeechOptions(model_cache_dir=MODEL_CACHE))
     assert result.utterances == [] and result.language is None
+    forced = transcribe(video, SpeechOptions(language="en", model_cache_dir=MODEL_CACHE))
+    assert forced.utterances == [] and forced.language == "en"
