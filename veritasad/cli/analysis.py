@@ -88,8 +88,7 @@ def analyze(
         raise typer.Exit(2) from exc
     report.source = source
     if fmt == "table" and out is None:
-        # Piped output has no terminal width: give the table room rather than wrap every cell.
-        Console(width=None if sys.stdout.isatty() else 140).print(export.to_table(report))
+        _stdout().print(export.to_table(report))
         return
     text = export.render(report, fmt)
     if out is None:
@@ -97,6 +96,11 @@ def analyze(
     else:
         out.write_text(text, encoding="utf-8")
         console.print(f"wrote {out}")
+
+
+def _stdout() -> Console:
+    """Piped output has no terminal width: give tables room rather than wrap every cell."""
+    return Console(width=None if sys.stdout.isatty() else 140)
 
 
 def _stage_percent(stage: str, overall: float) -> float:
@@ -127,4 +131,4 @@ def eval_(
     else:
         model_scores, rule_scores = evaluate.evaluate_with(clf.load(), videos)
         title = f"{dataset.name}: {len(videos)} videos, committed model"
-    Console().print(evaluate.scores_table(model_scores, rule_scores, title))
+    _stdout().print(evaluate.scores_table(model_scores, rule_scores, title))
