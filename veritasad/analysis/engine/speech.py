@@ -114,9 +114,9 @@ def transcribe_chunks(
                 _report(on_progress, offset + audio.size / SAMPLE_RATE, duration)
                 continue
             language, language_probability = detected
-        segments = runner(audio, language)
-        for segment in segments:
+        for segment in runner(audio, language):  # lazy: segments arrive as their batch is decoded
             utterances.extend(split_sentences(_utterance(segment, offset)))
+            _report(on_progress, offset + segment.end, duration)
         _report(on_progress, offset + audio.size / SAMPLE_RATE, duration)
     return Transcript(language=language, language_probability=language_probability, utterances=utterances)
 
@@ -184,13 +184,13 @@ def _runner(model, options: SpeechOptions):
                 audio, language=language, batch_size=options.batch_size, vad_filter=options.vad,
                 clip_timestamps=clips, **common,
             )
-            return list(segments)
+            return segments
 
         return run
 
     def run_sequential(audio: np.ndarray, language: str | None):
         segments, _ = model.transcribe(audio, language=language, vad_filter=options.vad, **common)
-        return list(segments)
+        return segments
 
     return run_sequential
 
