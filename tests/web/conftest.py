@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from web_support import sign_in
@@ -27,7 +27,7 @@ def store_analysis(session):
         values = {
             "user_id": user.id, "source_type": SourceType.upload, "filename": "promo.mp4", "options": {},
             "options_hash": "x" * 64, "status": AnalysisStatus.done,
-            "created_at": datetime.now(timezone.utc) - timedelta(minutes=minutes_ago),
+            "created_at": datetime.now(UTC) - timedelta(minutes=minutes_ago),
         }  # fmt: skip
         values.update(fields)
         analysis = Analysis(**values)

@@ -4,6 +4,7 @@ language. Every page is photographed light and dark under tests/artifacts/ for a
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
@@ -39,16 +40,28 @@ AD_VIDEO = Script(
     height=270,
     fps=12,
 )
-# Records every percent the page shows, across the reload at the end, for the test to read back.
+# Records every percent the page shows (upload, then analysis), across page loads, for the test to read.
 RECORD_PERCENTS = """
 new MutationObserver(() => {
-  const el = document.querySelector('[data-percent]');
-  if (!el) return;
-  const seen = JSON.parse(sessionStorage.getItem('percents') || '[]');
-  if (seen[seen.length - 1] !== el.textContent) seen.push(el.textContent);
-  sessionStorage.setItem('percents', JSON.stringify(seen));
+  for (const [key, selector] of [['upload', '#upload-percent'], ['percents', '[data-percent]']]) {
+    const el = document.querySelector(selector);
+    if (!el) continue;
+    const seen = JSON.parse(sessionStorage.getItem(key) || '[]');
+    if (seen[seen.length - 1] !== el.textContent) seen.push(el.textContent);
+    sessionStorage.setItem(key, JSON.stringify(seen));
+  }
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
+# Drops a file on the drop zone as a browser does: a DataTransfer through dragenter, dragover, drop.
+DROP_FILE = """([name, b64]) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const data = new DataTransfer();
+  data.items.add(new File([bytes], name, {type: 'video/mp4'}));
+  const zone = document.getElementById('dropzone');
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    zone.dispatchEvent(new DragEvent(type, {dataTransfer: data, bubbles: true, cancelable: true}));
+  }
+}"""
 
 playwright_api = pytest.importorskip("playwright.async_api")
 if not Path(CHROMIUM).exists():
@@ -118,7 +131,9 @@ async def register(page, base: str, email: str) -> None:
 
 
 async def test_upload_watch_progress_seek_and_export(server, worker, browser, ad_video, tmp_path):
-    context = await browser.new_context(accept_downloads=True, locale="en-US", viewport={"width": 1280, "height": 900})
+    context = await browser.new_context(
+        accept_downloads=True, locale="en-US", viewport={"width": 1280, "height": 900}
+    )
     await context.add_init_script(RECORD_PERCENTS)
     page = await context.new_page()
     errors: list[str] = []
@@ -126,12 +141,14 @@ async def test_upload_watch_progress_seek_and_export(server, worker, browser, ad
     await register(page, server, "flow@example.com")
 
     await page.goto(f"{server}/analyze")
-    await page.set_input_files("#file", str(ad_video))
+    await page.evaluate(DROP_FILE, [ad_video.name, base64.b64encode(ad_video.read_bytes()).decode()])
     assert "sponsored-review.mp4" in await page.text_content("#file-name")
     await page.get_by_label("Speech language").select_option("en")
     await page.get_by_role("button", name="Start analysis").click()
     await page.wait_for_url(f"{server}/analysis/*", timeout=30_000)
     analysis_id = page.url.rsplit("/", 1)[1]
+    uploaded = json.loads(await page.evaluate("sessionStorage.getItem('upload') || '[]'"))
+    assert uploaded and uploaded[-1] == "100 %", uploaded
 
     # live progress over SSE, then the page reloads itself into the report
     await page.wait_for_selector("#timeline", timeout=180_000)
@@ -153,7 +170,9 @@ async def test_upload_watch_progress_seek_and_export(server, worker, browser, ad
     await page.wait_for_function(
         f"Math.abs(document.getElementById('player').currentTime - {start}) < 0.3", timeout=10_000
     )
-    assert "Skyline" in (await page.text_content(".segments")) or "SKY20" in (await page.text_content(".segments"))
+    assert "Skyline" in (await page.text_content(".segments")) or "SKY20" in (
+        await page.text_content(".segments")
+    )
     await shoot(page, "analysis-done-light")
 
     # the segment's own play button seeks too
@@ -184,7 +203,9 @@ async def test_upload_watch_progress_seek_and_export(server, worker, browser, ad
 
 
 async def test_dark_mode_toggle_and_language_switch_are_remembered(server, browser):
-    context = await browser.new_context(color_scheme="light", locale="ru-RU", extra_http_headers={"Accept-Language": "ru-RU,ru;q=0.9"})
+    context = await browser.new_context(
+        color_scheme="light", locale="ru-RU", extra_http_headers={"Accept-Language": "ru-RU,ru;q=0.9"}
+    )
     page = await context.new_page()
     await page.goto(f"{server}/")
     assert await page.get_attribute("html", "lang") == "ru"  # the browser asked for Russian
@@ -230,12 +251,20 @@ async def test_keyboard_api_key_and_failed_analysis(server, worker, browser, tmp
     assert await page.evaluate("document.activeElement.id") == "copy-key"
     await page.keyboard.press("Enter")
     assert await page.evaluate("navigator.clipboard.readText()") == key
-    me = httpx.get(f"{server}/api/v1/auth/me", headers={"X-API-Key": key})
-    assert me.status_code == 200
+    async with httpx.AsyncClient(base_url=server, headers={"X-API-Key": key}) as api:
+        assert (await api.get("/api/v1/auth/me")).status_code == 200
     page.once("dialog", lambda dialog: dialog.accept())
     await page.get_by_role("button", name="Revoke ci").click()
     await page.wait_for_selector("#key-table .badge-revoked")
-    assert httpx.get(f"{server}/api/v1/auth/me", headers={"X-API-Key": key}).status_code == 401
+    async with httpx.AsyncClient(base_url=server, headers={"X-API-Key": key}) as api:
+        assert (await api.get("/api/v1/auth/me")).status_code == 401
+
+    # the 15-minute access token ran out: the login page renews the session and goes back
+    await context.clear_cookies(name="access_token")
+    landed = await page.goto(f"{server}/history")
+    assert landed.url == f"{server}/login?next=%2Fhistory"  # the server no longer knew the visitor
+    await page.wait_for_url(f"{server}/history", timeout=10_000)
+    assert await page.get_by_role("heading", name="History").count() == 1
 
     # a file that is not media: the failure is explained in plain words
     junk = tmp_path / "notes.mp4"
@@ -255,10 +284,12 @@ async def test_keyboard_api_key_and_failed_analysis(server, worker, browser, tmp
 async def test_screenshots_of_every_page_light_and_dark(server, worker, browser, ad_video, make_user):
     """Photographs for a person to look at; also checks each page loads without script errors."""
     for scheme in ("light", "dark"):
-        context = await browser.new_context(color_scheme=scheme, locale="en-US", viewport={"width": 1280, "height": 900})
+        context = await browser.new_context(
+            color_scheme=scheme, locale="en-US", viewport={"width": 1280, "height": 900}
+        )
         page = await context.new_page()
         errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
         for path in ["/", "/login", "/register", "/pricing", "/docs"]:
             await page.goto(f"{server}{path}")
             await shoot(page, f"{(path.strip('/') or 'home')}-{scheme}")
@@ -281,7 +312,11 @@ async def test_screenshots_of_every_page_light_and_dark(server, worker, browser,
             await page.goto(f"{server}{path}")
             await shoot(page, f"{path.strip('/')}-signed-in-{scheme}")
         await page.set_viewport_size({"width": 390, "height": 844})
-        for url, name in [(f"{server}/", "home"), (f"{server}/history", "history"), (analysis_url, "analysis")]:
+        for url, name in [
+            (f"{server}/", "home"),
+            (f"{server}/history", "history"),
+            (analysis_url, "analysis"),
+        ]:
             await page.goto(url)
             await shoot(page, f"phone-{name}-{scheme}")
         assert not errors, errors

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-
 from web_support import PASSWORD, REPORT, csrf_from, sign_in
 
 PUBLIC = ["/", "/login", "/register", "/pricing", "/docs", "/logout"]
@@ -56,11 +55,15 @@ async def test_register_form_errors_are_shown_on_the_fields(client, make_user):
     user, _ = await make_user()
     page = await client.get("/register")
     token = csrf_from(page.text)
-    short = await client.post("/register", data={"email": "b@example.com", "password": "short", "csrf_token": token})
+    short = await client.post(
+        "/register", data={"email": "b@example.com", "password": "short", "csrf_token": token}
+    )
     assert short.status_code == 400
     assert 'id="password-error"' in short.text and "8 to 128 characters" in short.text
     assert 'value="b@example.com"' in short.text  # what was typed is kept
-    taken = await client.post("/register", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    taken = await client.post(
+        "/register", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert taken.status_code == 400 and "already registered" in taken.text
 
 
@@ -69,12 +72,24 @@ async def test_login_rejects_a_wrong_password_and_keeps_next(client, make_user):
     page = await client.get("/login?next=/history")
     assert 'name="next" value="/history"' in page.text
     wrong = await client.post(
-        "/login", data={"email": user.email, "password": "nope", "next": "/history", "csrf_token": csrf_from(page.text)}
+        "/login",
+        data={
+            "email": user.email,
+            "password": "nope",
+            "next": "/history",
+            "csrf_token": csrf_from(page.text),
+        },
     )
     assert wrong.status_code == 400 and "Wrong e-mail or password" in wrong.text
     assert "access_token" not in wrong.cookies
     right = await client.post(
-        "/login", data={"email": user.email, "password": PASSWORD, "next": "/history", "csrf_token": csrf_from(page.text)}
+        "/login",
+        data={
+            "email": user.email,
+            "password": PASSWORD,
+            "next": "/history",
+            "csrf_token": csrf_from(page.text),
+        },
     )
     assert right.status_code == 303 and right.headers["location"] == "/history"
 
@@ -131,7 +146,7 @@ async def test_theme_cookie_is_rendered_without_a_flash(client):
 async def test_pricing_marks_the_current_plan_and_sends_a_lead(signed_in, session):
     from veritasad.models.lead import Lead
 
-    client, user = signed_in
+    client, _ = signed_in
     page = await client.get("/pricing")
     assert page.text.count("Your plan") == 1 and "5 analyses a day" in page.text
     sent = await client.post(
@@ -174,8 +189,12 @@ async def test_history_filters_and_pages(signed_in, store_analysis):
 
     client, user = signed_in
     for i in range(23):
-        await store_analysis(user, minutes_ago=i, filename=f"clip-{i:02d}.mp4", verdict="disclosed", ad_count=1)
-    await store_analysis(user, filename="broken.avi", status=AnalysisStatus.failed, error_code="CORRUPT_MEDIA")
+        await store_analysis(
+            user, minutes_ago=i, filename=f"clip-{i:02d}.mp4", verdict="disclosed", ad_count=1
+        )
+    await store_analysis(
+        user, filename="broken.avi", status=AnalysisStatus.failed, error_code="CORRUPT_MEDIA"
+    )
     first = await client.get("/history")
     assert "Page 1 of 2" in first.text and "24 found" in first.text
     second = await client.get("/history", params={"page": 2})

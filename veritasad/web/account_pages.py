@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -43,7 +43,7 @@ def _day(value: str, end: bool) -> datetime | None:
         day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         return None
-    return datetime.combine(day, time.max if end else time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
 
 
 def history_query(params: dict[str, str]) -> tuple[ListQuery, dict[str, str]]:
@@ -81,5 +81,11 @@ async def history(request: Request, user: OptionalUser, session: Session) -> Res
     def page_url(number: int) -> str:
         return "/history?" + urlencode({**active, "page": number})
 
-    context = {"page": page, "pages": pages, "filters": filters, "filtered": bool(active), "page_url": page_url}
+    context = {
+        "page": page,
+        "pages": pages,
+        "filters": filters,
+        "filtered": bool(active),
+        "page_url": page_url,
+    }
     return render(request, "history.html", context, user=user)

@@ -9,6 +9,7 @@ from veritasad.accounts.deps import OptionalUser, Session, app_settings
 from veritasad.accounts.plans import plan_limits
 from veritasad.analysis import service as analyses
 from veritasad.core.errors import AppError, ErrorCode
+from veritasad.models.enums import SourceType
 from veritasad.web.account_pages import login_redirect
 from veritasad.web.contact import human_bytes
 from veritasad.web.i18n import catalogue, translate
@@ -63,8 +64,9 @@ async def analysis_page(analysis_id: str, request: Request, user: OptionalUser, 
     base = links.self
     context = {
         "a": analysis,
-        "stages": STAGES,
-        "other_stages": OTHER_STAGES,
+        # an upload has nothing to download
+        "stages": [s for s in STAGES if s != "download" or analysis.source_type != SourceType.upload],
+        "stage_names": STAGES + OTHER_STAGES,
         "kinds": KINDS[:3],
         "failure": failure_text(request_language(request), analysis.error_code),
         "media_url": links.media if analysis.media_key else None,

@@ -8,7 +8,14 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from veritasad.accounts import service
-from veritasad.accounts.deps import ACCESS_COOKIE, CSRF_COOKIE, REFRESH_COOKIE, OptionalUser, Session, app_settings
+from veritasad.accounts.deps import (
+    ACCESS_COOKIE,
+    CSRF_COOKIE,
+    REFRESH_COOKIE,
+    OptionalUser,
+    Session,
+    app_settings,
+)
 from veritasad.accounts.routes import REFRESH_PATH, _limit_by_ip, _set_cookies
 from veritasad.accounts.schemas import LoginIn, RegisterIn
 from veritasad.core.errors import AppError, ErrorCode
@@ -62,7 +69,9 @@ async def login_submit(request: Request, session: Session) -> Response:
     except (ValidationError, AppError) as exc:
         code = exc.code if isinstance(exc, AppError) else ErrorCode.INVALID_CREDENTIALS
         context = {"error": translate(lang, f"error.{code}"), "email": email, "next": target}
-        return render(request, "login.html", context, status_code=400 if code != ErrorCode.USER_BANNED else 403)
+        return render(
+            request, "login.html", context, status_code=400 if code != ErrorCode.USER_BANNED else 403
+        )
     return await _signed_in_redirect(request, session, user, target)
 
 
@@ -83,7 +92,9 @@ async def register_submit(request: Request, session: Session) -> Response:
     errors: dict[str, str] = {}
     try:
         body = RegisterIn(**values, password=_field(form, "password"))
-        user = await service.create_user(session, email=str(body.email), password=body.password, name=body.name)
+        user = await service.create_user(
+            session, email=str(body.email), password=body.password, name=body.name
+        )
     except ValidationError as exc:
         for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else "email"

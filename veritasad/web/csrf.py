@@ -14,7 +14,9 @@ def token_for(request: Request, signed_in: bool) -> tuple[str, bool]:
     """The token a form on this page must echo, and whether it is new (and must be set as a cookie)."""
     if signed_in:
         try:
-            claims = decode_access_token(request.cookies.get(ACCESS_COOKIE, ""), app_settings(request).secret_key)
+            claims = decode_access_token(
+                request.cookies.get(ACCESS_COOKIE, ""), app_settings(request).secret_key
+            )
             if claims.get("csrf"):
                 return str(claims["csrf"]), False
         except AppError:

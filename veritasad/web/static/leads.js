@@ -2,8 +2,11 @@
 // fields and timeline entries; preview and run a CSV import. Everything goes through /api/v1/leads.
 import { api, describe } from "/static/js/api.js";
 
+// Texts in the page's language live in <template id="leads-text"> (its content is not in the document).
+const texts = () => document.getElementById("leads-text")?.content;
+
 const text = (key, values = {}) => {
-  const node = document.querySelector(`#leads-text [data-key="${key}"]`);
+  const node = texts()?.querySelector(`[data-key="${key}"]`);
   let out = node ? node.textContent : key;
   for (const [name, value] of Object.entries(values)) out = out.replace(`{${name}}`, value);
   return out;
@@ -122,7 +125,7 @@ function setUpLead(root) {
 // --- CSV import --------------------------------------------------------------------------------
 
 function mappingSelects(container, mapping) {
-  const fields = [...document.querySelectorAll("#leads-text [data-field]")].map((n) => n.dataset.field);
+  const fields = [...(texts()?.querySelectorAll("[data-field]") || [])].map((n) => n.dataset.field);
   container.replaceChildren();
   Object.entries(mapping).forEach(([column, field], i) => {
     const wrap = document.createElement("div");
