@@ -182,3 +182,22 @@ async def test_bulk_change_is_all_or_nothing(client, staff, new_lead):
     assert r.status_code == 200
     lead = (await client.get(f"/api/v1/leads/{a1['id']}", headers=bh)).json()
     assert lead["owner_id"] == bob.id and lead["stage"] == "proposal"
+
+
+def _sample(text: str, line_start: str) -> float:
+    for line in text.splitlines():
+        if line.startswith(line_start + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def test_prometheus_counts_leads_by_source_and_transitions(client, staff, new_lead):
+    (_, ah), *_ = staff
+    created = 'veritasad_leads_created_total{source="manual"}'
+    moved = 'veritasad_lead_stage_transitions_total{from_stage="new",to_stage="proposal"}'
+    before = (await client.get("/metrics")).text
+    lead = await new_lead(ah, source="manual")
+    await client.patch(f"/api/v1/leads/{lead['id']}", headers=ah, json={"stage": "proposal"})
+    after = (await client.get("/metrics")).text
+    assert _sample(after, created) == _sample(before, created) + 1
+    assert _sample(after, moved) == _sample(before, moved) + 1
