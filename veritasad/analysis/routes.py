@@ -136,6 +136,7 @@ async def stream(
     """Server-Sent Events: `progress` (stage, percent, message), then `done` or `failed`. Resumable with
     Last-Event-ID; heartbeats every 15 s; closes after 10 minutes (reconnect to go on)."""
     await service.get_visible(session, user, analysis_id)
+    await session.commit()  # hand the connection back: the stream may stay open for minutes
     settings = app_settings(request)
     start = after if after is not None else int(last_event_id) if (last_event_id or "").isdigit() else 0
     sessionmaker = get_sessionmaker()
@@ -209,6 +210,7 @@ async def media(
         raise AppError(
             ErrorCode.NOT_FOUND, "The media of this analysis is not kept any more (or not yet fetched)"
         )
+    await session.commit()  # hand the connection back before a long transfer
     storage = get_storage(app_settings(request))
     size = await storage.size(analysis.media_key)
     span = service.parse_range(range_header, size)
