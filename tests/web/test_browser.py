@@ -6,27 +6,16 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+from support_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, served_app
 
 from veritasad.testing.media import Line, Overlay, Script, make_media
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 # Speech first, then a sponsor read with its promo code on screen: the ad starts well after 0 s,
 # so seeking to its marker is a visible move.
 AD_VIDEO = Script(
@@ -68,39 +57,10 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(migrated, tmp_path_factory):
-    """uvicorn serving the app on the test database (the environment conftest set up)."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("uvicorn") / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "veritasad.app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            raise RuntimeError(log_path.read_text())
-    else:
-        proc.kill()
-        raise RuntimeError("uvicorn did not start:\n" + log_path.read_text())
-    yield base
-    proc.terminate()
-    proc.wait(15)
+    with served_app(tmp_path_factory.mktemp("uvicorn") / "server.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
