@@ -50,7 +50,7 @@ async def seed(rows: int) -> str:
                 report=report,
                 created_at=now - timedelta(minutes=i),
                 finished_at=now,
-            )  # fmt: skip
+            )
             for i in range(rows)
         ]
         s.add_all(items)
