@@ -24,7 +24,7 @@ async def test_create_normalises_and_reads_back(client, staff):
     assert lead["email"] == "ivan@xn--e1afmkfd.xn--p1ai"
     assert lead["phone"] == "+79161234567"
     assert lead["telegram"] == "ivan_petrov"
-    assert lead["domains"] == ["shop.primer.ru"]
+    assert lead["domains"] == ["shop.primer.ru", "primer.ru"]  # the website's host is a domain too
     assert lead["tags"] == ["vip"]
     assert lead["stage"] == "new" and lead["source"] == "api"
     assert lead["owner_id"] == alice.id  # a salesperson's own lead is theirs

@@ -13,7 +13,7 @@ from veritasad.core.errors import AppError, ErrorCode
 from veritasad.core.settings import get_settings
 from veritasad.leads import repository
 from veritasad.leads.metrics import STAGE_TRANSITIONS
-from veritasad.leads.normalize import name_key, search_text
+from veritasad.leads.normalize import name_key, normalize_domain, search_text
 from veritasad.leads.scoring import ScoreInputs, compute_score
 from veritasad.models.enums import ActivityKind
 from veritasad.models.lead import Lead
@@ -43,6 +43,16 @@ def check_stage(stage: str) -> str:
             ErrorCode.INVALID_STAGE, f"Unknown stage {stage!r}", details={"stage": stage, "allowed": stages()}
         )
     return stage
+
+
+def with_site_domain(values: dict[str, Any], current: list[str] | None = None) -> dict[str, Any]:
+    """The website's host counts as one of the lead's domains (for dedupe and search). `current`: the
+    domains a lead already has, kept when an update sends a website but no domain list."""
+    website = values.get("website")
+    if not website:
+        return values
+    base = values["domains"] if values.get("domains") is not None else (current or [])
+    return {**values, "domains": list(dict.fromkeys([*base, normalize_domain(website)]))}
 
 
 def apply_values(lead: Lead, values: dict[str, Any]) -> None:

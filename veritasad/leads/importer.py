@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from veritasad.core.errors import AppError, ErrorCode
 from veritasad.core.settings import get_settings
 from veritasad.leads import csv_io
-from veritasad.leads.changes import add_activity, stages
+from veritasad.leads.changes import add_activity, stages, with_site_domain
 from veritasad.leads.csv_io import MappedRow, RowError
 from veritasad.leads.dedupe import find_open_duplicate
 from veritasad.leads.service import save_new
@@ -91,11 +91,12 @@ async def preview(
     for row in rows:
         if row.errors:
             continue
-        keys = {f"e:{row.values['email']}"} if row.values.get("email") else set()
-        keys |= {f"d:{d}" for d in row.values.get("domains", [])}
+        values = with_site_domain(row.values)
+        keys = {f"e:{values['email']}"} if values.get("email") else set()
+        keys |= {f"d:{d}" for d in values.get("domains", [])}
         if keys & seen_keys:
             merges.append({"row": row.row, "lead_id": 0})
-        elif (dup := await find_open_duplicate(session, row.values)) is not None:
+        elif (dup := await find_open_duplicate(session, values)) is not None:
             merges.append({"row": row.row, "lead_id": dup.id})
         seen_keys |= keys
     valid = sum(1 for r in rows if not r.errors)
@@ -121,6 +122,8 @@ async def run_import(
     created = merged = 0
     ids: list[int] = []
     for row in rows:
+        if actor.role == Role.sales:
+            row.values.setdefault("owner_id", actor.id)  # a salesperson's import is theirs, like their own leads
         lead, was_merged = await save_new(session, row.values, LeadSource.import_, actor.id)
         if not was_merged:
             add_activity(session, lead, ActivityKind.system, f"Imported from CSV row {row.row}", actor.id)

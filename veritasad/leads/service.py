@@ -24,6 +24,7 @@ from veritasad.leads.changes import (
     record_entry,
     refresh_score,
     stages,
+    with_site_domain,
 )
 from veritasad.leads.csv_io import EXPORT_COLUMNS
 from veritasad.leads.dedupe import absorb, find_open_duplicate, merge_leads
@@ -45,6 +46,7 @@ async def save_new(
     unowned lead goes to the round robin unless `assign` is False. Returns (lead, merged)."""
     stage = check_stage(values.get("stage") or stages()[0])
     await check_owner(session, values.get("owner_id"))
+    values = with_site_domain(values)
     duplicate = await find_open_duplicate(session, values, by_name="company_key" in values)
     if duplicate is not None:
         absorb(session, duplicate, values, source, actor_id)
@@ -101,11 +103,7 @@ async def create_inbound_lead(
             ErrorCode.VALIDATION_ERROR, "Give an e-mail, a phone or a Telegram username to be contacted at",
             details={"email": "required without phone or telegram"},
         )
-    values = data.model_dump(exclude_none=True)
-    if data.website:
-        values["domains"] = [data.website]
-        values = LeadFields(**values).model_dump(exclude_none=True)  # normalise the website into a domain
-    lead, _ = await save_new(session, values, source)
+    lead, _ = await save_new(session, data.model_dump(exclude_none=True), source)
     lead.inbound_count += 1
     text = message.strip()[:20_000]
     add_activity(session, lead, ActivityKind.note, f"Inbound request ({source.value})" + (f": {text}" if text else ""))
@@ -120,7 +118,7 @@ async def get_lead(session: AsyncSession, actor: User, lead_id: int) -> Lead:
 
 async def update_lead(session: AsyncSession, actor: User, lead_id: int, data: LeadUpdate) -> Lead:
     lead = await load_lead(session, actor, lead_id)
-    values = data.model_dump(exclude_unset=True)
+    values = with_site_domain(data.model_dump(exclude_unset=True), lead.domains)
     if "owner_id" in values:
         await check_owner(session, values["owner_id"])
     if values.get("email") or values.get("domains"):
