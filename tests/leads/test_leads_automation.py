@@ -199,3 +199,25 @@ async def test_due_follow_up_reminds_owner_by_email_and_telegram(session, make_u
     finally:
         smtp.stop()
         bot.shutdown()
+
+
+async def test_admin_configures_round_robin(client, staff, session):
+    (alice, ah), (bob, _), (_, dh), _ = staff
+    assert (await client.get("/api/v1/leads/assignment", headers=ah)).status_code == 403
+    rotation = (await client.get("/api/v1/leads/assignment", headers=dh)).json()
+    assert {r["user_id"] for r in rotation} == {alice.id, bob.id} and all(r["in_rotation"] for r in rotation)
+    r = await client.put("/api/v1/leads/assignment", headers=dh, json=[{"user_id": bob.id, "in_rotation": False}])
+    assert r.status_code == 200
+    r = await client.put("/api/v1/leads/assignment", headers=dh, json=[{"user_id": 999999, "in_rotation": True}])
+    assert r.status_code == 422
+    from veritasad.leads.service import create_inbound_lead
+
+    owners = []
+    for i in range(3):
+        lead = await create_inbound_lead(session, email=f"buyer{i}@shop{i}.com", company=f"Shop {i}")
+        owners.append(lead.owner_id)
+    await session.commit()
+    assert owners == [alice.id] * 3  # Bob is out of the rotation
+    await client.put("/api/v1/leads/assignment", headers=dh, json=[{"user_id": bob.id, "in_rotation": True}])
+    more = [(await create_inbound_lead(session, email=f"x{i}@more{i}.com")).owner_id for i in range(4)]
+    assert sorted(more) == sorted([alice.id, bob.id] * 2)  # now they alternate
