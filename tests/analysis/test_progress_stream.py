@@ -11,7 +11,8 @@ import pytest
 from analysis_support import parse_sse
 
 from veritasad.analysis import progress
-from veritasad.analysis.progress import Hub, Publisher, Throttle, follow
+from veritasad.analysis.hub import Hub, follow
+from veritasad.analysis.progress import Publisher, Throttle
 from veritasad.core.db import get_sessionmaker
 from veritasad.models.analysis import Analysis
 from veritasad.models.enums import SourceType

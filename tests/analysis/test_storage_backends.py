@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from veritasad.core.settings import Settings
-from veritasad.core.storage import LocalStorage, S3Storage, SizeLimitExceeded, StoredObject, save_stream
+from veritasad.core.storage import LocalStorage, SizeLimitExceeded, StoredObject, save_stream
+from veritasad.core.storage_s3 import S3Storage
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from veritasad.accounts.deps import CurrentUser, Session, app_settings
 from veritasad.accounts.plans import plan_limits
+from veritasad.analysis import hub as live
 from veritasad.analysis import progress, service
 from veritasad.analysis.engine import export
 from veritasad.analysis.engine.report import Report
@@ -140,7 +141,7 @@ async def stream(
     settings = app_settings(request)
     start = after if after is not None else int(last_event_id) if (last_event_id or "").isdigit() else 0
     sessionmaker = get_sessionmaker()
-    hub = progress.get_hub(sessionmaker, settings.redis_url)
+    hub = live.get_hub(sessionmaker, settings.redis_url)
 
     async def replay(after_id: int) -> list[progress.Event]:
         async with sessionmaker() as s:
@@ -151,7 +152,7 @@ async def stream(
 
     async def events():
         deadline = time.monotonic() + STREAM_SECONDS
-        async for ev in progress.follow(hub, analysis_id, start, replay=replay, deadline=deadline):
+        async for ev in live.follow(hub, analysis_id, start, replay=replay, deadline=deadline):
             yield ServerSentEvent(data=json.dumps(ev.data), event=ev.event, id=str(ev.id))
 
     return EventSourceResponse(events(), ping=HEARTBEAT_SECONDS, headers={"Cache-Control": "no-store"})
