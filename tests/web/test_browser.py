@@ -279,5 +279,18 @@ async def test_screenshots_of_every_page_light_and_dark(server, worker, browser,
         ]:
             await page.goto(url)
             await shoot(page, f"phone-{name}-{scheme}")
+        # Russian words run longer: the same pages in Russian, desktop and phone
+        await page.goto(f"{server}/lang/ru")
+        for url, name in [(f"{server}/dashboard", "dashboard"), (analysis_url, "analysis")]:
+            await page.goto(url)
+            await shoot(page, f"ru-phone-{name}-{scheme}")
+        await page.set_viewport_size({"width": 1280, "height": 900})
+        for url, name in [
+            (f"{server}/", "home"),
+            (f"{server}/dashboard", "dashboard"),
+            (analysis_url, "analysis"),
+        ]:
+            await page.goto(url)
+            await shoot(page, f"ru-{name}-{scheme}")
         assert not errors, errors
         await context.close()
