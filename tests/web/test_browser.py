@@ -41,6 +41,7 @@ new MutationObserver(() => {
   }
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 # Drops a file on the drop zone as a browser does: a DataTransfer through dragenter, dragover, drop.
 DROP_FILE = """([name, b64]) => {
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -279,11 +280,13 @@ async def test_screenshots_of_every_page_light_and_dark(server, worker, browser,
         ]:
             await page.goto(url)
             await shoot(page, f"phone-{name}-{scheme}")
+            assert await page.evaluate(NO_SIDEWAYS_SCROLL), f"{name} scrolls sideways on a phone"
         # Russian words run longer: the same pages in Russian, desktop and phone
         await page.goto(f"{server}/lang/ru")
         for url, name in [(f"{server}/dashboard", "dashboard"), (analysis_url, "analysis")]:
             await page.goto(url)
             await shoot(page, f"ru-phone-{name}-{scheme}")
+            assert await page.evaluate(NO_SIDEWAYS_SCROLL), f"{name} (ru) scrolls sideways on a phone"
         await page.set_viewport_size({"width": 1280, "height": 900})
         for url, name in [
             (f"{server}/", "home"),
