@@ -260,3 +260,13 @@ async def test_contact_sales_button_preselects_its_plan(client):
     page = await client.get("/pricing", params={"plan": "business"})
     assert '<option value="business" selected>' in page.text
     assert 'href="/pricing?plan=business#contact"' in page.text
+
+
+async def test_sales_people_see_the_leads_link(client, make_user):
+    seller, _ = await make_user(role="sales")
+    await sign_in(client, seller.email)
+    assert 'href="/leads"' in (await client.get("/dashboard")).text
+    client.cookies.clear()
+    buyer, _ = await make_user()
+    await sign_in(client, buyer.email)
+    assert 'href="/leads"' not in (await client.get("/dashboard")).text
