@@ -36,6 +36,11 @@ os.environ.update(
     BROKER_URL="filesystem://",
     LOG_LEVEL="INFO",
     ALLOW_LOOPBACK_URLS="true",
+    # Tests poll fast; the rate-limit tests build their own app with small limits.
+    PLAN_FREE_RPM="100000",
+    PLAN_PRO_RPM="100000",
+    PLAN_BUSINESS_RPM="100000",
+    AUTH_RPM="100000",
 )
 os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
 if TEST_DB == "postgres":

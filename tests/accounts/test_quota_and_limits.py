@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 from sqlalchemy import select
 
 from veritasad.accounts import service
 from veritasad.accounts.plans import limits_for, plan_limits
+from veritasad.app import create_app
 from veritasad.core.db import session_scope
 from veritasad.core.errors import AppError, ErrorCode
 from veritasad.core.ratelimit import RateLimiter
@@ -61,11 +63,22 @@ async def test_memory_rate_limiter_windows():
     assert (await limiter.hit("u", 2, now=180.0)).allowed  # the next window
 
 
-async def test_rate_limit_answers_429_with_retry_after(client, make_user, app, settings):
-    _, headers = await make_user()
-    limit = settings.plan_free_rpm
-    statuses = [(await client.get("/api/v1/api-keys", headers=headers)).status_code for _ in range(limit)]
-    assert set(statuses) == {200}
-    r = await client.get("/api/v1/api-keys", headers=headers)
-    assert r.status_code == 429 and r.json()["error_code"] == "RATE_LIMITED"
-    assert 1 <= int(r.headers["Retry-After"]) <= 60
+async def test_rate_limit_answers_429_with_retry_after(db, make_user, settings):
+    limited = settings.model_copy(update={"plan_free_rpm": 5, "plan_pro_rpm": 8, "auth_rpm": 3})
+    app = create_app(limited)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    _, free = await make_user()
+    _, pro = await make_user(plan=UserPlan.pro)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        statuses = [(await c.get("/api/v1/api-keys", headers=free)).status_code for _ in range(5)]
+        assert set(statuses) == {200}
+        r = await c.get("/api/v1/api-keys", headers=free)
+        assert r.status_code == 429 and r.json()["error_code"] == "RATE_LIMITED"
+        assert 1 <= int(r.headers["Retry-After"]) <= 60
+        # the pro plan has its own, larger budget
+        statuses = [(await c.get("/api/v1/api-keys", headers=pro)).status_code for _ in range(8)]
+        assert set(statuses) == {200}
+        # anonymous sign-in attempts are limited per client address
+        login = {"email": "x@example.com", "password": "whatever-password"}
+        statuses = [(await c.post("/api/v1/auth/login", json=login)).status_code for _ in range(4)]
+        assert statuses == [401, 401, 401, 429]

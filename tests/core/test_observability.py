@@ -124,20 +124,23 @@ def test_sentry_receives_unhandled_errors(migrated):
 
 
 @pytest.mark.slow
-def test_job_metrics_from_a_worker(worker_factory, tmp_path):
+def test_job_metrics_from_a_worker(worker_factory, migrated, tmp_path):
+    import time
+
     from prometheus_client import CollectorRegistry, generate_latest, multiprocess
 
-    import platform_jobs
-    from veritasad.core.queue import enqueue
+    from veritasad.core.queue import create_celery
 
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
     out = tmp_path / "out"
     out.mkdir()
-    w = worker_factory(env={"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}, queues="default")
-    enqueue(platform_jobs.flaky, str(out), 1)
-    import time
-
+    # A broker folder of its own, so the session's shared worker cannot take this job.
+    data_dir = tmp_path / "var"
+    env = {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "DATA_DIR": str(data_dir)}
+    w = worker_factory(env=env, queues="default")
+    producer = create_celery(migrated.model_copy(update={"data_dir": data_dir}))
+    producer.send_task("tests.flaky", args=[str(out), 1], queue="default")
     deadline = time.monotonic() + 30
     while not (out / "result").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
