@@ -6,6 +6,8 @@ for a small team and needs no lock."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from veritasad.core.db import utcnow
@@ -40,6 +42,28 @@ async def auto_assign(session: AsyncSession, lead: Lead) -> User | None:
         lead.owner_id = user.id
         add_activity(session, lead, ActivityKind.system, f"Assigned to {user.name or user.email} (round robin)")
     return user
+
+
+async def assign_many(session: AsyncSession, leads: list[Lead]) -> None:
+    """Round robin over many new leads at once (an import): the rotation is read once, not per lead."""
+    unowned = [lead for lead in leads if lead.owner_id is None]
+    if not unowned or not get_settings().lead_auto_assign:
+        return
+    people = []
+    for user, row in await repository.rotation(session):
+        if row is None:
+            row = LeadAssignee(user_id=user.id, in_rotation=True)
+            session.add(row)
+        if row.in_rotation:
+            people.append((user, row))
+    if not people:
+        return
+    start = utcnow()
+    for i, lead in enumerate(unowned):
+        user, row = people[i % len(people)]
+        lead.owner_id = user.id
+        row.last_assigned_at = start + timedelta(microseconds=i)  # keeps the order for the next lead
+        add_activity(session, lead, ActivityKind.system, f"Assigned to {user.name or user.email} (round robin)")
 
 
 async def list_rotation(session: AsyncSession) -> list[AssigneeOut]:

@@ -223,3 +223,20 @@ async def emails_of(session: AsyncSession, user_ids: set[int]) -> dict[int, str 
         return {}
     rows = await session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))
     return dict(rows.all())
+
+
+async def open_by_keys(
+    session: AsyncSession, closed_stages: Sequence[str], emails: Sequence[str], domains: Sequence[str],
+    chunk: int = 1000,
+) -> list[Lead]:
+    """Open leads having any of these e-mails or domains, oldest first; looked up in chunks so that a
+    large import stays under the drivers' parameter limits."""
+    found: dict[int, Lead] = {}
+    for column_values, make in (
+        (list(emails), lambda part: Lead.email.in_(part)),
+        (list(domains), lambda part: Lead.id.in_(select(LeadDomain.lead_id).where(LeadDomain.domain.in_(part)))),
+    ):
+        for i in range(0, len(column_values), chunk):
+            stmt = select(Lead).where(open_leads(closed_stages), make(column_values[i : i + chunk]))
+            found.update((lead.id, lead) for lead in (await session.execute(stmt)).scalars())
+    return [found[k] for k in sorted(found)]

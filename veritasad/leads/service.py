@@ -38,21 +38,28 @@ from veritasad.models.user import User
 PAGE_MAX = 200
 
 
+def new_lead(values: dict[str, Any], source: LeadSource) -> Lead:
+    """A new, not yet added, lead from normalised values (stage checked by the caller)."""
+    lead = Lead(source=source, stage=values.get("stage") or stages()[0], tags=[], notes="", company="",
+                contact_name="", domain_rows=[])
+    apply_values(lead, values)
+    return lead
+
+
 async def save_new(
     session: AsyncSession, values: dict[str, Any], source: LeadSource, actor_id: int | None = None,
     *, assign: bool = True,
 ) -> tuple[Lead, bool]:
     """Insert a lead from normalised values, or merge them into the open lead they duplicate; a new
     unowned lead goes to the round robin unless `assign` is False. Returns (lead, merged)."""
-    stage = check_stage(values.get("stage") or stages()[0])
+    check_stage(values.get("stage") or stages()[0])
     await check_owner(session, values.get("owner_id"))
     values = with_site_domain(values)
     duplicate = await find_open_duplicate(session, values, by_name="company_key" in values)
     if duplicate is not None:
         absorb(session, duplicate, values, source, actor_id)
         return duplicate, True
-    lead = Lead(source=source, stage=stage, tags=[], notes="", company="", contact_name="", domain_rows=[])
-    apply_values(lead, values)
+    lead = new_lead(values, source)
     session.add(lead)
     await session.flush()
     record_entry(session, lead, actor_id)
