@@ -30,7 +30,8 @@ async def test_register_needs_the_csrf_token(client):
     await client.get("/register")  # sets the anonymous CSRF cookie
     response = await client.post("/register", data={"email": "a@example.com", "password": "long enough pw"})
     assert response.status_code == 403
-    assert response.json()["error_code"] == "CSRF_FAILED"
+    assert "The page has expired. Reload it and try again." in response.text  # a page, not JSON
+    assert 'href="/register"' in response.text and "CSRF_FAILED" in response.text
     forged = await client.post(
         "/register", data={"email": "a@example.com", "password": "long enough pw", "csrf_token": "forged"}
     )
@@ -111,7 +112,8 @@ async def test_logout_needs_the_session_csrf_token(signed_in):
     client, _ = signed_in
     page = await client.get("/dashboard")
     refused = await client.post("/logout", data={"csrf_token": "wrong"})
-    assert refused.status_code == 403 and refused.json()["error_code"] == "CSRF_FAILED"
+    assert refused.status_code == 403 and "The page has expired" in refused.text
+    assert (await client.get("/dashboard")).status_code == 200  # still signed in
     response = await client.post("/logout", data={"csrf_token": csrf_from(page.text)})
     assert response.status_code == 303
     assert (await client.get("/dashboard")).status_code == 303  # signed out
@@ -270,3 +272,14 @@ async def test_sales_people_see_the_leads_link(client, make_user):
     buyer, _ = await make_user()
     await sign_in(client, buyer.email)
     assert 'href="/leads"' not in (await client.get("/dashboard")).text
+
+
+async def test_contact_form_checks_the_csrf_token_of_signed_in_users(signed_in, session):
+    from veritasad.models.lead import Lead
+
+    client, _ = signed_in
+    forged = await client.post(
+        "/pricing/contact", data={"name": "X", "email": "x@example.com", "csrf_token": "no"}
+    )
+    assert forged.status_code == 403 and 'href="/pricing"' in forged.text
+    assert (await session.scalars(select(Lead))).first() is None

@@ -15,13 +15,14 @@ from veritasad.accounts.deps import (
     OptionalUser,
     Session,
     app_settings,
+    optional_user,
 )
 from veritasad.accounts.routes import REFRESH_PATH, _limit_by_ip, _set_cookies
 from veritasad.accounts.schemas import LoginIn, RegisterIn
 from veritasad.core.errors import AppError, ErrorCode
 from veritasad.web.csrf import check_anonymous_form
 from veritasad.web.i18n import translate
-from veritasad.web.templating import render, request_language
+from veritasad.web.templating import refused, render, request_language
 
 router = APIRouter(include_in_schema=False)
 AFTER_LOGIN = "/dashboard"
@@ -58,7 +59,10 @@ async def login_page(request: Request, user: OptionalUser, next: str | None = No
 
 @router.post("/login")
 async def login_submit(request: Request, session: Session) -> Response:
-    await check_anonymous_form(request)
+    try:
+        await check_anonymous_form(request)
+    except AppError as exc:
+        return refused(request, exc)
     await _limit_by_ip(request)
     form = await request.form()
     email, target = _field(form, "email"), safe_next(_field(form, "next"))
@@ -84,7 +88,10 @@ async def register_page(request: Request, user: OptionalUser) -> Response:
 
 @router.post("/register")
 async def register_submit(request: Request, session: Session) -> Response:
-    await check_anonymous_form(request)
+    try:
+        await check_anonymous_form(request)
+    except AppError as exc:
+        return refused(request, exc)
     await _limit_by_ip(request)
     form = await request.form()
     values = {"name": _field(form, "name"), "email": _field(form, "email")}
@@ -112,10 +119,14 @@ async def logout_page(request: Request, user: OptionalUser) -> Response:
 
 
 @router.post("/logout")
-async def logout_submit(user: OptionalUser) -> Response:
-    """Clears the session cookies. With a live session the CSRF check ran in OptionalUser; without one
-    there is nothing to protect. The page script first calls /api/v1/auth/logout, which can see the
-    path-scoped refresh cookie and revokes it."""
+async def logout_submit(request: Request, session: Session) -> Response:
+    """Clears the session cookies. The page script first calls /api/v1/auth/logout, which can see the
+    path-scoped refresh cookie and revokes it; so this POST often finds no session left, and then
+    there is nothing to protect: it only clears cookies."""
+    try:
+        await optional_user(request, session)  # with a live session: its CSRF check
+    except AppError as exc:
+        return refused(request, exc)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(ACCESS_COOKIE)
     response.delete_cookie(REFRESH_COOKIE, path=REFRESH_PATH)

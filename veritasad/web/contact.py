@@ -6,14 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
 
-from veritasad.accounts.deps import OptionalUser, Session, app_settings
+from veritasad.accounts.deps import Session, app_settings
 from veritasad.accounts.plans import limits_for
 from veritasad.core.errors import AppError, ErrorCode
 from veritasad.leads import service as leads
 from veritasad.models.enums import UserPlan
-from veritasad.web.csrf import check_anonymous_form
+from veritasad.web.csrf import form_user
 from veritasad.web.i18n import translate
-from veritasad.web.templating import render, request_language
+from veritasad.web.templating import refused, render, request_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,9 +53,11 @@ def plan_cards(request: Request, user) -> list[dict]:
 
 
 @router.post("/pricing/contact")
-async def contact_sales(request: Request, session: Session, user: OptionalUser) -> Response:
-    if user is None:  # signed-in users were CSRF-checked by OptionalUser
-        await check_anonymous_form(request)
+async def contact_sales(request: Request, session: Session) -> Response:
+    try:
+        user = await form_user(request, session)
+    except AppError as exc:
+        return refused(request, exc)
     form = await request.form()
     values = {k: str(form.get(k) or "") for k in ContactIn.model_fields}
     lang = request_language(request)

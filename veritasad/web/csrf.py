@@ -4,10 +4,12 @@ dependency). Anonymous forms (login, register, contact): a double-submit cookie 
 from __future__ import annotations
 
 from fastapi import Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from veritasad.accounts.deps import ACCESS_COOKIE, CSRF_COOKIE, CSRF_FIELD, app_settings
+from veritasad.accounts.deps import ACCESS_COOKIE, CSRF_COOKIE, CSRF_FIELD, app_settings, optional_user
 from veritasad.core.errors import AppError, ErrorCode
 from veritasad.core.security import decode_access_token, new_csrf_token, same_token
+from veritasad.models.user import User
 
 
 def token_for(request: Request, signed_in: bool) -> tuple[str, bool]:
@@ -40,3 +42,12 @@ async def check_anonymous_form(request: Request) -> None:
     expected = request.cookies.get(CSRF_COOKIE)
     if not isinstance(sent, str) or not expected or not same_token(sent, expected):
         raise AppError(ErrorCode.CSRF_FAILED, "The CSRF token is missing or wrong")
+
+
+async def form_user(request: Request, session: AsyncSession) -> User | None:
+    """Who posted this page form, after the CSRF check that fits: the session's token for a signed-in
+    user (checked inside optional_user), the cookie token for anyone else. Raises CSRF_FAILED."""
+    user = await optional_user(request, session)
+    if user is None:
+        await check_anonymous_form(request)
+    return user

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from veritasad import __version__
+from veritasad.core.errors import AppError
 from veritasad.web import csrf
 from veritasad.web.i18n import LANG_COOKIE, choose_language, translate
 
@@ -62,3 +63,15 @@ def render(
     if new_token:
         csrf.remember(request, response, csrf_token)
     return response
+
+
+def refused(request: Request, error: AppError, user: Any = None) -> HTMLResponse:
+    """A refused page form in plain words (an expired form, mostly) instead of the API's JSON error."""
+    lang = request_language(request)
+    context = {
+        "heading": translate(lang, "refused.title"),
+        "text": translate(lang, f"error.{error.code}"),
+        "error_code": error.code.value,
+        "back": {"/pricing/contact": "/pricing"}.get(request.url.path, request.url.path),  # a fresh form
+    }
+    return render(request, "message.html", context, user=user, status_code=error.status)
