@@ -4,27 +4,15 @@ move put back. A screenshot of the board lands in tests/artifacts/ for a person 
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+from support_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, served_app
 
 from veritasad.models.enums import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(180)]
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 PASSWORD = "correct horse battery"
 
 playwright_api = pytest.importorskip("playwright.async_api")
@@ -34,30 +22,8 @@ if not Path(CHROMIUM).exists():
 
 @pytest.fixture(scope="module")
 def app_url(migrated, tmp_path_factory):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log_path = tmp_path_factory.mktemp("uvicorn-leads") / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "veritasad.app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail(f"uvicorn did not start:\n{log_path.read_text()[-2000:]}")
-    yield base
-    proc.terminate()
-    proc.wait(10)
+    with served_app(tmp_path_factory.mktemp("uvicorn-leads") / "server.log") as base:
+        yield base
 
 
 async def test_drag_a_card_to_another_stage(app_url, make_user):
