@@ -239,6 +239,16 @@ async def test_keyboard_api_key_and_failed_analysis(server, worker, browser, tmp
         "This file is not a video or audio format we can read.",
         "The file is damaged and cannot be read.",
     )
+
+    # logging out revokes the refresh token on the server, not only the browser's cookies
+    refresh = next(c["value"] for c in await context.cookies() if c["name"] == "refresh_token")
+    async with page.expect_navigation(url=f"{server}/"):
+        await page.get_by_role("button", name="Log out").click()
+    assert await page.get_by_role("link", name="Log in").count() == 1
+    assert not [c for c in await context.cookies() if c["name"] in ("access_token", "refresh_token")]
+    async with httpx.AsyncClient(base_url=server) as api:
+        reused = await api.post("/api/v1/auth/refresh", json={"refresh_token": refresh})
+    assert reused.status_code == 401
     await context.close()
 
 
