@@ -31,6 +31,15 @@ async def test_same_email_or_domain_merges_into_open_lead(client, staff, new_lea
     assert sum("Duplicate from source" in a["body"] for a in timeline) == 2
 
 
+async def test_duplicate_of_another_owners_lead_is_a_conflict(client, staff, new_lead, session):
+    (_, ah), (_, bh), *_ = staff
+    bobs = await new_lead(bh, company="Bob's client", email="client@bob.io")
+    r = await client.post("/api/v1/leads", headers=ah, json={"company": "Mine?", "email": "CLIENT@bob.io"})
+    assert r.status_code == 409 and r.json()["details"] == {"duplicate_of": bobs["id"]}
+    assert "Bob's client" not in r.text  # nothing of the other owner's lead is shown
+    assert await session.scalar(select(func.count(Lead.id))) == 1
+
+
 async def test_closed_leads_do_not_swallow_newcomers(client, staff, new_lead):
     (_, ah), *_ = staff
     old = await new_lead(ah, company="Acme", email="a@acme.com", stage="lost")

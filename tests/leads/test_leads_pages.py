@@ -60,6 +60,7 @@ async def test_lead_page_shows_timeline_and_evidence_links(client, staff, new_le
     html = (await client.get(f"/leads/{lead['id']}", headers=ah)).text
     assert f'href="/analysis/{analysis.id}#t=83"' in html and "1:23" in html
     assert "Rang them" in html and "clip.mp4" in html
+    assert "0 = videos 0 + recency 0 + undisclosed ads 0 + inbound interest 0" in html  # the score explained
     r = await client.get(f"/leads/{lead['id']}", headers=bh)
     assert r.status_code == 403 and "another owner" in r.text
     assert (await client.get("/leads/987654", headers=ah)).status_code == 404

@@ -20,7 +20,7 @@ from veritasad.leads.changes import stages
 from veritasad.leads.csv_io import ENCODINGS, FIELDS
 from veritasad.leads.messages import MESSAGES
 from veritasad.leads.schemas import LeadFilters
-from veritasad.leads.scoring import as_utc
+from veritasad.leads.scoring import ScoreInputs, as_utc, score_breakdown
 from veritasad.models.enums import ActivityKind, LeadSource, Role, UserStatus
 from veritasad.models.lead import Lead
 from veritasad.models.user import User
@@ -129,5 +129,8 @@ async def lead_page(lead_id: int, request: Request, user: OptionalUser, session:
         "lead": lead, "timeline": timeline, "evidence": await repository.evidence(session, lead.id),
         "staff": staff, "stages": stages(), "kinds": [k.value for k in ActivityKind if k != ActivityKind.system],
         "due": _card(lead, utcnow())["due"],
+        "score_parts": score_breakdown(
+            ScoreInputs(lead.seen_count, lead.last_seen_at, lead.undisclosed_count, lead.inbound_count), utcnow()
+        ),
     }
     return render(request, "leads/lead.html", context, user=user)

@@ -73,6 +73,13 @@ async def create_lead(
     session: AsyncSession, actor: User, data: LeadFields, source: LeadSource
 ) -> tuple[Lead, bool]:
     values = data.model_dump(exclude_none=True)
+    duplicate = await find_open_duplicate(session, with_site_domain(values))
+    if duplicate is not None and not can_edit(actor, duplicate):
+        raise AppError(
+            ErrorCode.CONFLICT,
+            f"Lead #{duplicate.id} already has this e-mail or domain and belongs to another owner",
+            details={"duplicate_of": duplicate.id},
+        )
     owner_given = "owner_id" in data.model_fields_set  # an explicit null means "leave it unowned"
     if actor.role == Role.sales and not owner_given:
         values["owner_id"] = actor.id  # a salesperson's own new lead is theirs, not the rotation's
