@@ -5,7 +5,10 @@ language. Every page is photographed light and dark under tests/artifacts/ for a
 from __future__ import annotations
 
 import base64
+import functools
 import json
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -67,6 +70,19 @@ def server(migrated, tmp_path_factory):
 @pytest.fixture(scope="module")
 def ad_video(tmp_path_factory) -> Path:
     return make_media(AD_VIDEO, tmp_path_factory.mktemp("media") / "sponsored-review.mp4")
+
+
+@pytest.fixture(scope="module")
+def file_server(ad_video):
+    """A plain HTTP server on 127.0.0.1 holding the video, for the "paste a link" path (loopback links
+    are allowed in tests)."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(ad_video.parent))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
 
 
 @pytest.fixture
@@ -252,8 +268,9 @@ async def test_keyboard_api_key_and_failed_analysis(server, worker, browser, tmp
     await context.close()
 
 
-async def test_screenshots_of_every_page_light_and_dark(server, worker, browser, ad_video, make_user):
-    """Photographs for a person to look at; also checks each page loads without script errors."""
+async def test_screenshots_of_every_page_light_and_dark(server, worker, browser, ad_video, file_server):
+    """Photographs for a person to look at; also checks each page loads without script errors. The light
+    pass uploads the video; the dark pass pastes a link to it, choosing the tab with the keyboard."""
     for scheme in ("light", "dark"):
         context = await browser.new_context(
             color_scheme=scheme, locale="en-US", viewport={"width": 1280, "height": 900}
@@ -268,7 +285,17 @@ async def test_screenshots_of_every_page_light_and_dark(server, worker, browser,
         await page.goto(f"{server}/history")
         await shoot(page, f"history-empty-{scheme}")
         await page.goto(f"{server}/analyze")
-        await page.set_input_files("#file", str(ad_video))
+        if scheme == "light":
+            await page.set_input_files("#file", str(ad_video))
+        else:
+            await page.locator("#tab-file").focus()
+            await page.keyboard.press("ArrowRight")
+            assert await page.evaluate("document.activeElement.id") == "tab-url"
+            assert (
+                await page.locator("#panel-url").is_visible()
+                and not await page.locator("#panel-file").is_visible()
+            )
+            await page.get_by_label("Video link").fill(f"{file_server}/{ad_video.name}")
         await shoot(page, f"analyze-{scheme}")
         await page.get_by_role("button", name="Start analysis").click()
         await page.wait_for_url(f"{server}/analysis/*", timeout=30_000)
