@@ -76,6 +76,27 @@ async def test_drag_a_card_to_another_stage(app_url, make_user):
             r = await httpx.AsyncClient(base_url=app_url, headers=other_headers).get(f"/api/v1/leads/{ids['Stays Put']}")
             assert r.json()["stage"] == "contacted"
 
+            # CSV import page: preview shows the problem row; once fixed, the import goes through.
+            await page.goto(f"{app_url}/leads/import")
+            await page.set_input_files("#i-file", files=[{
+                "name": "leads.csv", "mimeType": "text/csv",
+                "buffer": b"company,email\nImported One,one@imported.io\nBad Row,not-an-email\n",
+            }])
+            await page.click('[data-action="preview"]')
+            await page.wait_for_selector("#import-errors:not([hidden])")
+            assert "not a valid e-mail" in await page.text_content("#import-errors")
+            assert await page.is_disabled('[data-action="import"]')
+            await page.set_input_files("#i-file", files=[{
+                "name": "leads.csv", "mimeType": "text/csv",
+                "buffer": b"company,email\nImported One,one@imported.io\n",
+            }])
+            await page.click('[data-action="preview"]')
+            await playwright_api.expect(page.locator('[data-action="import"]')).to_be_enabled()
+            await page.click('[data-action="import"]')
+            await playwright_api.expect(page.locator("#import-summary")).to_contain_text("1 new")
+            imported = (await api.get("/api/v1/leads", params={"q": "imported one"})).json()["items"]
+            assert [x["email"] for x in imported] == ["one@imported.io"]
+
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             await page.screenshot(path=str(ARTIFACTS / "leads-board.png"), full_page=True)
             await page.goto(f"{app_url}/leads/{ids['Drag Me Ltd']}")
