@@ -24,7 +24,7 @@ from veritasad.leads.normalize import name_key, normalize_domain
 from veritasad.leads.scoring import ScoreInputs, compute_score
 from veritasad.leads.service import save_new
 from veritasad.models.analysis import Analysis
-from veritasad.models.enums import ActivityKind, AnalysisStatus, LeadSource
+from veritasad.models.enums import ActivityKind, AnalysisStatus, LeadSource, UserStatus
 from veritasad.models.lead import Lead
 from veritasad.models.lead_analysis import LeadAnalysis
 from veritasad.models.user import User
@@ -168,7 +168,7 @@ async def send_due_reminders(
     now = now or utcnow()
     due = (await session.execute(
         select(Lead, User).join(User, User.id == Lead.owner_id).where(
-            repository.live(), Lead.next_follow_up_at <= now,
+            repository.live(), Lead.next_follow_up_at <= now, User.status == UserStatus.active,
             or_(Lead.reminded_for.is_(None), Lead.reminded_for != Lead.next_follow_up_at),
         ).order_by(Lead.next_follow_up_at).limit(500)
     )).all()
