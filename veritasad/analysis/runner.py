@@ -88,9 +88,8 @@ class ProgressSink:
                         "progress",
                         {"stage": stage, "percent": percent, "message": message},
                     )
-            except (
-                OperationalError
-            ) as exc:  # a busy database must not stop the job; the next update catches up
+            except OperationalError as exc:
+                # a busy database must not stop the job; the next update catches up
                 log.warning("analysis.progress_write_failed", error=str(exc))
 
 
