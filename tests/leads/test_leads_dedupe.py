@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import func, select
 
@@ -96,3 +98,17 @@ async def test_inbound_lead_from_pricing_form(session, make_user):
     assert bad.value.details and "email" in bad.value.details
     with pytest.raises(AppError):
         await create_inbound_lead(session, company="No contact at all")
+
+
+async def test_simultaneous_requests_make_one_lead(session):
+    from veritasad.core.db import session_scope
+
+    async def submit(i: int) -> int:
+        async with session_scope() as s:
+            lead = await create_inbound_lead(s, email="rush@brand.io", company="Rush", message=f"try {i}")
+            return lead.id
+
+    ids = await asyncio.gather(*(submit(i) for i in range(5)))
+    assert len(set(ids)) == 1
+    assert await session.scalar(select(func.count(Lead.id))) == 1
+    assert (await session.get(Lead, ids[0])).inbound_count == 5

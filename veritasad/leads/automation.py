@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from veritasad.core.db import utcnow
 from veritasad.core.errors import NotFound, TransientError
 from veritasad.leads import repository
-from veritasad.leads.changes import add_activity, fill_blanks, refresh_score
+from veritasad.leads.changes import add_activity, fill_blanks, lock_lead_writes, refresh_score
 from veritasad.leads.dedupe import find_open_duplicate
 from veritasad.leads.metrics import REMINDERS_SENT
 from veritasad.leads.normalize import name_key, normalize_domain
@@ -82,6 +82,7 @@ async def ingest_analysis(session: AsyncSession, analysis_id: str) -> list[dict[
     if analysis.status != AnalysisStatus.done or not analysis.report:
         log.info("leads.ingest_skipped", analysis_id=analysis_id, status=str(analysis.status))
         return []
+    await lock_lead_writes(session)
     seen_at = analysis.finished_at or utcnow()
     title = analysis.filename or analysis.source_url or f"Analysis {analysis.id[:8]}"
     per_lead: dict[int, list[dict[str, Any]]] = defaultdict(list)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from veritasad.core.db import utcnow
@@ -27,6 +28,22 @@ SCALAR_FIELDS = (
     "company", "contact_name", "email", "phone", "telegram", "website", "notes",
     "next_follow_up_at", "lost_reason", "owner_id",
 )
+
+
+# Any number fixed for Saler: the PostgreSQL advisory lock that serialises "find a duplicate, else insert".
+LEAD_WRITE_LOCK = 0x5A1E5
+
+
+async def lock_lead_writes(session: AsyncSession) -> None:
+    """Two workers (or requests) creating the same brand at once would both miss each other's row and
+    insert twice. This makes them take turns until commit: on PostgreSQL a transaction-scoped advisory
+    lock; on SQLite a write statement that matches nothing, which takes the database's write lock
+    before the duplicate lookup reads anything."""
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEAD_WRITE_LOCK})
+    else:
+        await session.execute(text("UPDATE leads SET id = id WHERE 1 = 0"))
 
 
 def stages() -> list[str]:

@@ -17,6 +17,7 @@ from veritasad.leads.changes import (
     add_activity,
     closed_stages,
     fill_blanks,
+    lock_lead_writes,
     record_entry,
     stages,
     with_site_domain,
@@ -153,6 +154,7 @@ async def run_import(
             f"{len(errors)} problem(s) in {len({e.row for e in errors})} row(s); nothing was imported",
             details={"errors": [e.__dict__ for e in errors[:MAX_REPORTED_ERRORS]], "error_count": len(errors)},
         )
+    await lock_lead_writes(session)
     matcher = await _matcher(session, rows)
     new: list[tuple[int, Lead]] = []
     merged: list[Lead] = []

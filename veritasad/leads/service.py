@@ -20,6 +20,7 @@ from veritasad.leads.changes import (
     add_activity,
     apply_values,
     check_stage,
+    lock_lead_writes,
     move_stage,
     record_entry,
     refresh_score,
@@ -55,6 +56,7 @@ async def save_new(
     check_stage(values.get("stage") or stages()[0])
     await check_owner(session, values.get("owner_id"))
     values = with_site_domain(values)
+    await lock_lead_writes(session)
     duplicate = await find_open_duplicate(session, values, by_name="company_key" in values)
     if duplicate is not None:
         absorb(session, duplicate, values, source, actor_id)
