@@ -197,6 +197,8 @@ async def test_isolation_404_and_admin_sees_all(client, make_user, session):
         == (await client.get(f"/api/v1/analyses/{a.id}", headers=other_h)).json()["message"]
     )
     assert (await client.get("/api/v1/analyses", headers=other_h)).json()["total"] == 0
+    r = await client.get(f"/api/v1/analyses/{a.id}/status", headers=owner_h)
+    assert r.json()["created_at"].endswith(("Z", "+00:00"))  # UTC, said so, on SQLite too
     assert (await client.get(f"/api/v1/analyses/{a.id}", headers=admin_h)).status_code == 200
     assert (await client.get("/api/v1/analyses?all_users=true", headers=admin_h)).json()["total"] == 1
     r = await client.get("/api/v1/analyses?all_users=true", headers=other_h)

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from veritasad.models.enums import AnalysisStatus, SourceType
 
 Regime = Literal["38-FZ", "FTC"]
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite gives naive datetimes back; every time stored is UTC, so say so."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 
 class OptionsIn(BaseModel):
@@ -57,9 +65,9 @@ class StatusOut(BaseModel):
     progress: float
     error_code: str | None
     error_message: str | None
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: UtcDatetime
+    started_at: UtcDatetime | None
+    finished_at: UtcDatetime | None
 
 
 class Summary(StatusOut):
