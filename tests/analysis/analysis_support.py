@@ -81,3 +81,12 @@ async def wait_until(check, timeout: float = 30.0) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError("condition not met in time")
+
+
+async def wait_until_async(check, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await check():
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError("condition not met in time")

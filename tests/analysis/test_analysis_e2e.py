@@ -7,9 +7,20 @@ import io
 import json
 
 import pytest
-from analysis_support import make_video, parse_sse, upload, wait_finished, wait_until
+from analysis_support import make_video, parse_sse, upload, wait_finished, wait_until, wait_until_async
 
 from veritasad.notify import webhook
+
+
+async def lead_count(name: str) -> int:
+    from sqlalchemy import func, select
+
+    from veritasad.core.db import get_sessionmaker
+    from veritasad.models.lead import Lead
+
+    async with get_sessionmaker()() as s:
+        return await s.scalar(select(func.count()).select_from(Lead).where(Lead.company.ilike(f"%{name}%")))
+
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -47,7 +58,10 @@ async def test_upload_stream_reports_and_cache(client, make_user, worker, video)
     )
     report = body["report"]
     assert report["schema_version"] and report["media"]["has_video"] and report["media"]["has_audio"]
-    assert body["ad_count"] == len(report["segments"])
+    assert body["ad_count"] == len(report["segments"]) >= 1
+    assert "skyline" in (report["segments"][0]["advertiser"]["name"] or "").lower()
+    # the advertiser it found becomes a Saler lead (the worker runs "leads.ingest_analysis")
+    await wait_until_async(lambda: lead_count("skyline"), timeout=60)
 
     r = await client.get(f"/api/v1/analyses/{aid}/report.json", headers=headers)
     assert r.status_code == 200 and json.loads(r.text)["segments"] == report["segments"]
