@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
 from veritasad.core.settings import Settings
 from veritasad.core.storage import LocalStorage, SizeLimitExceeded, StoredObject, save_stream
 from veritasad.core.storage_s3 import S3Storage
-
-
-@pytest.fixture(scope="module")
-def s3_server() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{server._server.server_port}"
-    finally:
-        server.stop()
 
 
 @pytest.fixture(params=["local", "s3"])
