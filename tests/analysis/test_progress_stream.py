@@ -117,3 +117,14 @@ def test_throttle():
     assert t.passes("screen", 2.6)
     now[0] = 1.5
     assert t.passes("screen", 2.6)  # a heartbeat of progress once a second
+
+
+async def test_stream_heartbeats_and_closes(client, make_user, session, monkeypatch):
+    user, headers = await make_user()
+    a = await new_analysis(session, user)  # queued, nothing happens: only heartbeats come
+    monkeypatch.setattr("veritasad.analysis.routes.HEARTBEAT_SECONDS", 1)
+    monkeypatch.setattr("veritasad.analysis.routes.STREAM_SECONDS", 2.5)
+    began = time.monotonic()
+    r = await client.get(f"/api/v1/analyses/{a.id}/stream", headers=headers)
+    assert r.status_code == 200 and 2.0 < time.monotonic() - began < 6.0
+    assert r.text.count(": ping") >= 2 and parse_sse(r.text) == []
