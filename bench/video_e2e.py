@@ -62,11 +62,14 @@ def _pick(videos: list, n: int, seed: int) -> list:
     return picked
 
 
-def _analyze(path: Path, language: str):
+def _analyze(path: Path, language: str, asr_threads: int | None = None):
     from veritasad.analysis.engine.pipeline import analyze
     from veritasad.analysis.engine.report import AnalysisOptions
 
-    return analyze(path, AnalysisOptions(language=language))
+    options = AnalysisOptions(language=language)
+    if asr_threads is not None:
+        options = options.model_copy(update={"asr_cpu_threads": asr_threads})
+    return analyze(path, options)
 
 
 def run_videos(args: argparse.Namespace, console: Console) -> None:
@@ -82,7 +85,7 @@ def run_videos(args: argparse.Namespace, console: Console) -> None:
             path = gen.make_media(script, Path(tmp) / f"{video.video_id}.mp4")
             gen_seconds += time.perf_counter() - began
             cpu = _cpu_seconds()
-            report = _analyze(path, "auto" if args.lang_auto else video.language)
+            report = _analyze(path, "auto" if args.lang_auto else video.language, args.asr_threads)
             timings["cpu"] += _cpu_seconds() - cpu
             path.unlink()
             media_seconds += report.media.duration
@@ -106,7 +109,7 @@ def run_videos(args: argparse.Namespace, console: Console) -> None:
     console.print(f"CPU time of the analyses: {timings['cpu']:.1f} s, i.e. {media_seconds / timings['cpu'] * 2:.1f}x "
                   f"real time if two cores were ours alone; load average now {os.getloadavg()[0]:.1f} "
                   f"on {os.cpu_count()} cores")
-    console.print(f"peak RSS of this process: {_peak_rss_mb():.0f} MB; "
+    console.print(f"ASR threads: {args.asr_threads or 'engine default'}; peak RSS of this process: {_peak_rss_mb():.0f} MB; "
                   f"language {'detected' if args.lang_auto else 'given (the dataset language)'}")
 
 
@@ -199,6 +202,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lang-auto", action="store_true", help="let the engine detect the language")
     parser.add_argument("--long", action="store_true", help="the 2-hour memory run instead")
     parser.add_argument("--hours", type=float, default=2.0)
+    parser.add_argument("--asr-threads", type=int, help="CTranslate2 threads (default: the engine's)")
     parser.add_argument("--analyze-one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     console = Console(width=140)
