@@ -4,6 +4,7 @@ move put back. A screenshot of the board lands in tests/artifacts/ for a person 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -96,6 +97,18 @@ async def test_drag_a_card_to_another_stage(app_url, make_user):
             await playwright_api.expect(page.locator("#import-summary")).to_contain_text("1 new")
             imported = (await api.get("/api/v1/leads", params={"q": "imported one"})).json()["items"]
             assert [x["email"] for x in imported] == ["one@imported.io"]
+
+            # A new lead from the list page: a bad e-mail is refused with its field named, then it is saved.
+            await page.goto(f"{app_url}/leads/list")
+            await page.click(".new-lead summary")
+            await page.fill("#n-company", "Typed In")
+            await page.fill("#n-email", "bad@")
+            await page.click("[data-new-lead] button[type=submit]")
+            await playwright_api.expect(page.locator("#new-lead-error")).to_contain_text("email")
+            await page.fill("#n-email", "Hello@Typed.IN")
+            await page.click("[data-new-lead] button[type=submit]")
+            await page.wait_for_url(re.compile(r"/leads/\d+$"))
+            assert "hello@typed.in" in await page.text_content(".lead-facts")
 
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             await page.screenshot(path=str(ARTIFACTS / "leads-board.png"), full_page=True)

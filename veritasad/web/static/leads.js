@@ -122,6 +122,28 @@ function setUpLead(root) {
   });
 }
 
+// --- a new lead (list page) ---------------------------------------------------------------------
+
+function setUpNewLead(form) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = Object.fromEntries([...new FormData(form)].filter(([, value]) => String(value).trim()));
+    body.source = "manual";
+    show("new-lead-error", "");
+    try {
+      const saved = await api("/api/v1/leads", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      window.location.assign(`/leads/${saved.lead.id}`);  // a duplicate opens the lead it merged into
+    } catch (error) {
+      const fields = (error.details?.fields || []).map((f) => `${f.field.replace("body.", "")}: ${f.message}`);
+      show("new-lead-error", [describe(error), ...fields].join(" · "));
+    }
+  });
+}
+
 // --- CSV import --------------------------------------------------------------------------------
 
 function mappingSelects(container, mapping) {
@@ -213,5 +235,7 @@ const board = document.querySelector("[data-board]");
 if (board) setUpBoard(board);
 const lead = document.querySelector("[data-lead]");
 if (lead) setUpLead(lead);
+const newLead = document.querySelector("[data-new-lead]");
+if (newLead) setUpNewLead(newLead);
 const importForm = document.querySelector("[data-import-form]");
 if (importForm) setUpImport(importForm);
