@@ -114,6 +114,8 @@ async def test_drag_a_card_to_another_stage(app_url, make_user):
             await page.screenshot(path=str(ARTIFACTS / "leads-board.png"), full_page=True)
             await page.goto(f"{app_url}/leads/{ids['Drag Me Ltd']}")
             await page.screenshot(path=str(ARTIFACTS / "leads-lead.png"), full_page=True)
+            await page.goto(f"{app_url}/leads/list")
+            await page.screenshot(path=str(ARTIFACTS / "leads-list.png"), full_page=True)
             await page.emulate_media(color_scheme="dark")
             await page.goto(f"{app_url}/leads")
             await page.screenshot(path=str(ARTIFACTS / "leads-board-dark.png"), full_page=True)
