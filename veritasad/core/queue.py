@@ -47,19 +47,23 @@ def existing_modules(names: list[str]) -> list[str]:
 def broker_options(settings: Settings) -> dict[str, Any]:
     if settings.broker_url.startswith("filesystem://"):
         folder = broker_folder(settings)
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         return {
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
             "store_processed": False,
+            # Broadcast/pidbox tables, else kombu writes them to ./control in the working directory.
+            "control_folder": str(folder / "control"),
         }
     if settings.broker_url.startswith(("redis://", "rediss://")):
         # An unacknowledged message (its worker died) is redelivered after the visibility timeout.
         sweep = max(1, min(10, settings.broker_visibility_timeout // 2))
         return {
             "visibility_timeout": settings.broker_visibility_timeout,
+            # Deployments (and test runs) sharing one Redis keep their queues apart.
+            "global_keyprefix": f"{settings.redis_prefix}:",
             "unacked_restore_interval": sweep,
             "unacked_restore_throttle": 1,
         }
