@@ -41,6 +41,8 @@ os.environ.update(
     PLAN_PRO_RPM="100000",
     PLAN_BUSINESS_RPM="100000",
     AUTH_RPM="100000",
+    # Concurrent test runs may share the test Redis: each keeps to its own keys.
+    REDIS_PREFIX=f"vt-{secrets.token_hex(4)}",
 )
 os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
 if TEST_DB == "postgres":
@@ -139,7 +141,9 @@ async def db(migrated: Settings) -> AsyncIterator[None]:
         from redis.asyncio import Redis
 
         client = Redis.from_url(REDIS_TEST_URL)
-        await client.flushdb()
+        keys = [k async for k in client.scan_iter(match=os.environ["REDIS_PREFIX"] + ":*", count=1000)]
+        if keys:
+            await client.delete(*keys)
         await client.aclose()
     yield
 

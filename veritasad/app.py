@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.redis = create_redis(settings.redis_url) if settings.redis_url else None
-    app.state.limiter = RateLimiter(app.state.redis)
+    app.state.limiter = RateLimiter(app.state.redis, prefix=settings.redis_prefix)
 
     handlers.install(app)
     for router in load_routers(ROUTERS):

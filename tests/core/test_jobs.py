@@ -68,9 +68,6 @@ def test_killed_worker_job_is_redelivered_and_done_once(worker_factory, migrated
     url = _redis_url()
     if url is None:
         pytest.skip("no Redis reachable for the redelivery test")
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
     # A short visibility timeout so the test need not wait the production default.
     env = {"BROKER_URL": url, "BROKER_VISIBILITY_TIMEOUT": "4"}
     first = worker_factory(env=env, queues=QUEUE_MEDIA)

@@ -65,7 +65,7 @@ def test_json_logs_in_production_carry_context(capsys):
     assert all(line["request_id"] == "rid-json" for line in lines)
 
 
-def test_env_example_documents_every_setting_and_loads():
+def test_env_example_documents_every_setting_and_loads(monkeypatch):
     import re
     from pathlib import Path
 
@@ -73,6 +73,8 @@ def test_env_example_documents_every_setting_and_loads():
     documented = set(re.findall(r"^#?\s?([A-Z][A-Z0-9_]+)=", text, flags=re.M))
     missing = {name.upper() for name in Settings.model_fields} - documented
     assert not missing, f"add these to .env.example with a comment: {sorted(missing)}"
+    for name in ("REDIS_URL", "BROKER_URL"):
+        monkeypatch.delenv(name, raising=False)
     s = Settings(_env_file=str(Path(__file__).resolve().parents[2] / ".env.example"))
     assert s.broker_url == "filesystem://" and s.redis_url is None
 

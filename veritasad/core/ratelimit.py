@@ -18,8 +18,9 @@ class Decision:
 
 
 class RateLimiter:
-    def __init__(self, redis: Redis | None = None, window_seconds: int = 60) -> None:
+    def __init__(self, redis: Redis | None = None, window_seconds: int = 60, prefix: str = "veritasad") -> None:
         self.redis = redis
+        self.prefix = prefix
         self.window = window_seconds
         self._counts: dict[str, int] = {}
         self._window_id = -1
@@ -28,7 +29,7 @@ class RateLimiter:
         now = time.time() if now is None else now
         window_id = int(now // self.window)
         retry_after = max(1, int((window_id + 1) * self.window - now))
-        key = f"veritasad:rl:{subject}:{window_id}"
+        key = f"{self.prefix}:rl:{subject}:{window_id}"
         if self.redis is not None:
             async with self.redis.pipeline(transaction=True) as pipe:
                 pipe.incr(key)

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
 
     # cache / progress / rate limits (optional)
     redis_url: str | None = None
+    redis_prefix: str = Field("veritasad", pattern=r"^[A-Za-z0-9_.\-]{1,40}$")  # keys (and broker keys)
 
     # storage
     storage_backend: str = Field("local", pattern="^(local|s3)$")
@@ -131,7 +132,6 @@ class Settings(BaseSettings):
             raise ValueError(f"LEAD_CLOSED_STAGES names stages not in LEAD_STAGES: {sorted(unknown)}")
         return self
 
-    @field_validator("log_level")
     @model_validator(mode="before")
     @classmethod
     def _blank_is_unset(cls, data: Any) -> Any:
@@ -143,6 +143,7 @@ class Settings(BaseSettings):
             }
         return data
 
+    @field_validator("log_level")
     @classmethod
     def _known_level(cls, v: str) -> str:
         v = v.upper()
