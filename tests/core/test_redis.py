@@ -13,6 +13,7 @@ from veritasad.core.cache import close_redis, create_redis, get_json, set_json
 from veritasad.core.ratelimit import RateLimiter
 
 REDIS_URL = os.environ.get("REDIS_TEST_URL") or "redis://127.0.0.1:6379/15"
+PREFIX = os.environ["REDIS_PREFIX"]  # this run's keys only: other runs may share the test Redis
 
 
 @pytest.fixture
@@ -23,17 +24,19 @@ async def redis():
     except Exception:  # noqa: BLE001
         await close_redis(client)
         pytest.skip("no Redis reachable")
-    await client.flushdb()
     yield client
-    await client.flushdb()
+    keys = [k async for k in client.scan_iter(match=PREFIX + ":*")]
+    if keys:
+        await client.delete(*keys)
     await close_redis(client)
 
 
 async def test_json_helpers_round_trip_and_expire(redis):
-    await set_json(redis, "k", {"a": [1, 2], "b": "é"}, ttl_seconds=30)
-    assert await get_json(redis, "k") == {"a": [1, 2], "b": "é"}
-    assert 0 < await redis.ttl("k") <= 30
-    assert await get_json(redis, "missing") is None
+    key = f"{PREFIX}:k"
+    await set_json(redis, key, {"a": [1, 2], "b": "é"}, ttl_seconds=30)
+    assert await get_json(redis, key) == {"a": [1, 2], "b": "é"}
+    assert 0 < await redis.ttl(key) <= 30
+    assert await get_json(redis, f"{PREFIX}:missing") is None
 
 
 async def test_close_releases_the_pool(redis):
@@ -53,7 +56,7 @@ async def test_close_releases_the_pool(redis):
 
 
 async def test_rate_limits_are_shared_through_redis(redis):
-    a, b = RateLimiter(redis), RateLimiter(redis)  # two API processes
+    a, b = RateLimiter(redis, prefix=PREFIX), RateLimiter(redis, prefix=PREFIX)  # two API processes
     assert (await a.hit("user:1", 2, now=600.0)).allowed
     assert (await b.hit("user:1", 2, now=601.0)).allowed
     third = await a.hit("user:1", 2, now=602.0)
