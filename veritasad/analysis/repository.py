@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from veritasad.analysis.schemas import ListQuery, Sort, VerdictFilter
 from veritasad.models.ad_segment import AdSegmentRow
@@ -24,8 +25,11 @@ _SORT = {
 }
 
 
-async def get(session: AsyncSession, analysis_id: str) -> Analysis | None:
-    return await session.get(Analysis, analysis_id)
+async def get(session: AsyncSession, analysis_id: str, *, with_report: bool = True) -> Analysis | None:
+    """The analysis; without its report JSON (which can be large) when only its state is wanted."""
+    if with_report:
+        return await session.get(Analysis, analysis_id)
+    return await session.get(Analysis, analysis_id, options=[defer(Analysis.report)])
 
 
 async def get_for_update(session: AsyncSession, analysis_id: str) -> Analysis | None:
@@ -49,7 +53,7 @@ async def cached_report(session: AsyncSession, sha256: str, options_hash: str) -
 
 
 def _filtered(query: ListQuery, user: User | None) -> Select:
-    stmt = select(Analysis)
+    stmt = select(Analysis).options(defer(Analysis.report))  # lists show summaries, never whole reports
     if user is not None:
         stmt = stmt.where(Analysis.user_id == user.id)
     if query.status is not None:

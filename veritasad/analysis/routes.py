@@ -120,7 +120,7 @@ async def get_analysis(analysis_id: str, user: CurrentUser, session: Session) ->
 
 @router.get("/{analysis_id}/status", response_model=StatusOut)
 async def status(analysis_id: str, user: CurrentUser, session: Session) -> StatusOut:
-    return StatusOut.model_validate(await service.get_visible(session, user, analysis_id))
+    return StatusOut.model_validate(await service.get_visible(session, user, analysis_id, with_report=False))
 
 
 @router.get("/{analysis_id}/stream", response_class=EventSourceResponse)
@@ -136,7 +136,7 @@ async def stream(
 ) -> EventSourceResponse:
     """Server-Sent Events: `progress` (stage, percent, message), then `done` or `failed`. Resumable with
     Last-Event-ID; heartbeats every 15 s; closes after 10 minutes (reconnect to go on)."""
-    await service.get_visible(session, user, analysis_id)
+    await service.get_visible(session, user, analysis_id, with_report=False)
     await session.commit()  # hand the connection back: the stream may stay open for minutes
     settings = app_settings(request)
     start = after if after is not None else int(last_event_id) if (last_event_id or "").isdigit() else 0
@@ -206,7 +206,7 @@ async def media(
     range_header: Annotated[str | None, Header(alias="Range")] = None,
 ) -> StreamingResponse:
     """The analysed media, with HTTP range requests (what a video player seeks with)."""
-    analysis = await service.get_visible(session, user, analysis_id)
+    analysis = await service.get_visible(session, user, analysis_id, with_report=False)
     if analysis.media_key is None:
         raise AppError(
             ErrorCode.NOT_FOUND, "The media of this analysis is not kept any more (or not yet fetched)"

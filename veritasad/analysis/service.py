@@ -77,9 +77,13 @@ def links(analysis_id: str) -> Links:
 # ---------------------------------------------------------------- reading
 
 
-async def get_visible(session: AsyncSession, user: User, analysis_id: str) -> Analysis:
+async def get_visible(
+    session: AsyncSession, user: User, analysis_id: str, *, with_report: bool = True
+) -> Analysis:
     """The analysis if this user may see it. Others' ids answer 404 like missing ones: no existence leak."""
-    analysis = await repo.get(session, analysis_id) if len(analysis_id) <= 32 else None
+    analysis = (
+        await repo.get(session, analysis_id, with_report=with_report) if len(analysis_id) <= 32 else None
+    )
     if analysis is None or (analysis.user_id != user.id and user.role != Role.admin):
         raise NotFound("Analysis")
     return analysis
