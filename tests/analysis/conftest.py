@@ -109,3 +109,28 @@ def s3_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{server._server.server_port}"
     finally:
         server.stop()
+
+
+@pytest.fixture
+def settled_worker(worker, settings, tmp_path):
+    """The real worker, left idle at the end of the test: jobs that a test's jobs queue in turn
+    (webhooks, Saler) must not still hold rows when the next test empties the tables."""
+    yield worker
+    from veritasad.core.queue import QUEUE_MEDIA, broker_folder, enqueue
+
+    queue_dir = broker_folder(settings) / "queue"
+    for round_no in range(6):
+        # a barrier: the solo worker runs it only after whatever it holds now, on each queue
+        marks = []
+        for queue in ("default", QUEUE_MEDIA):
+            mark = tmp_path / f"barrier-{round_no}-{queue}"
+            mark.mkdir()
+            enqueue("tests.slow_effect", str(mark), 0, queue=queue)
+            marks.append(mark / "result")
+        deadline = time.monotonic() + 120
+        while not all(m.exists() for m in marks):
+            if time.monotonic() > deadline:
+                raise AssertionError("the worker did not settle")
+            time.sleep(0.05)
+        if not any(queue_dir.iterdir()):
+            return

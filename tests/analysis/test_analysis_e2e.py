@@ -30,7 +30,7 @@ def video(tmp_path_factory):
     return make_video(tmp_path_factory.mktemp("media"))
 
 
-async def test_upload_stream_reports_and_cache(client, make_user, worker, video):
+async def test_upload_stream_reports_and_cache(client, make_user, settled_worker, video):
     _, headers = await make_user()
     r = await upload(client, headers, video, options={"language": "en"})
     assert r.status_code == 202, r.text
@@ -96,7 +96,7 @@ async def test_upload_stream_reports_and_cache(client, make_user, worker, video)
     assert (await wait_finished(client, headers, r.json()["id"]))["status"] == "done"
 
 
-async def test_url_submission_against_local_server(client, make_user, worker, video, media_server):
+async def test_url_submission_against_local_server(client, make_user, settled_worker, video, media_server):
     _, headers = await make_user()
     url = media_server.add("/clips/ad.mp4", body=video.read_bytes(), headers={"Content-Type": "video/mp4"})
     hook = media_server.add("/hook", status=200)
@@ -116,7 +116,7 @@ async def test_url_submission_against_local_server(client, make_user, worker, vi
     assert body["size_bytes"] == video.stat().st_size and body["has_media"]
 
 
-async def test_url_that_fails_to_download_fails_with_its_code(client, make_user, worker, media_server):
+async def test_url_that_fails_to_download_fails_with_its_code(client, make_user, settled_worker, media_server):
     _, headers = await make_user()
     url = media_server.url("/missing.mp4")
     r = await client.post("/api/v1/analyses", headers=headers, json={"url": url})
