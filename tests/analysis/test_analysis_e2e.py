@@ -22,7 +22,7 @@ async def lead_count(name: str) -> int:
         return await s.scalar(select(func.count()).select_from(Lead).where(Lead.company.ilike(f"%{name}%")))
 
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]  # a real worker and the real models
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,9 @@ async def test_url_submission_against_local_server(client, make_user, settled_wo
     assert body["size_bytes"] == video.stat().st_size and body["has_media"]
 
 
-async def test_url_that_fails_to_download_fails_with_its_code(client, make_user, settled_worker, media_server):
+async def test_url_that_fails_to_download_fails_with_its_code(
+    client, make_user, settled_worker, media_server
+):
     _, headers = await make_user()
     url = media_server.url("/missing.mp4")
     r = await client.post("/api/v1/analyses", headers=headers, json={"url": url})

@@ -160,3 +160,20 @@ async def test_deleted_while_running_leaves_nothing(session, make_user, settings
     await session.commit()
     await asyncio.wait_for(job, 20)  # no error escapes: the job notices and cleans up
     assert [p for p in storage.root.rglob("*") if p.is_file()] == []
+
+
+async def test_old_progress_steps_pruned_final_event_kept(session, make_user, settings, storage):
+    from veritasad.analysis.progress import Publisher
+
+    user, _ = await make_user()
+    old = await url_analysis(
+        session, user, "http://x", status=AnalysisStatus.done, finished_at=utcnow() - timedelta(days=2)
+    )
+    new = await url_analysis(session, user, "http://x", status=AnalysisStatus.done, finished_at=utcnow())
+    pub = Publisher(None)
+    for a in (old, new):
+        await pub.publish(session, a.id, "progress", {"percent": 50.0})
+        await pub.publish(session, a.id, "done", {})
+    await runner.purge_media(session, settings, storage)
+    assert await events(session, old) == ["done"]
+    assert await events(session, new) == ["progress", "done"]

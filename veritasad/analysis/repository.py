@@ -13,6 +13,7 @@ from veritasad.analysis.schemas import ListQuery, Sort, VerdictFilter
 from veritasad.models.ad_segment import AdSegmentRow
 from veritasad.models.analysis import Analysis
 from veritasad.models.enums import AnalysisStatus
+from veritasad.models.progress_event import ProgressEvent
 from veritasad.models.user import User
 
 _SORT = {
@@ -122,3 +123,15 @@ async def set_progress(session: AsyncSession, analysis_id: str, stage: str, perc
         .where(Analysis.id == analysis_id, Analysis.status == AnalysisStatus.processing)
         .values(stage=stage, progress=percent)
     )
+
+
+async def prune_progress(session: AsyncSession, finished_before: datetime) -> int:
+    """Drops the step-by-step progress rows of analyses finished before the cut-off; the final done or
+    failed event stays, so a late stream still learns how it ended."""
+    finished = select(Analysis.id).where(Analysis.finished_at < finished_before)
+    result = await session.execute(
+        delete(ProgressEvent).where(
+            ProgressEvent.event == "progress", ProgressEvent.analysis_id.in_(finished)
+        )
+    )
+    return result.rowcount or 0

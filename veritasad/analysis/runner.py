@@ -244,8 +244,14 @@ async def reap(session: AsyncSession, settings: Settings) -> int:
     return len(stuck)
 
 
+PROGRESS_KEPT = timedelta(days=1)
+
+
 async def purge_media(session: AsyncSession, settings: Settings, storage: Storage, batch: int = 200) -> int:
-    """Media older than MEDIA_RETENTION_DAYS is deleted; the reports stay."""
+    """Media older than MEDIA_RETENTION_DAYS is deleted; the reports stay. Progress steps of analyses
+    finished a day ago go too (their final event stays)."""
+    await repo.prune_progress(session, utcnow() - PROGRESS_KEPT)
+    await session.commit()
     before = utcnow() - timedelta(days=settings.media_retention_days)
     count = 0
     while rows := await repo.with_old_media(session, before, batch):
