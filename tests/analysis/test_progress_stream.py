@@ -128,3 +128,20 @@ async def test_stream_heartbeats_and_closes(client, make_user, session, monkeypa
     r = await client.get(f"/api/v1/analyses/{a.id}/stream", headers=headers)
     assert r.status_code == 200 and 2.0 < time.monotonic() - began < 6.0
     assert r.text.count(": ping") >= 2 and parse_sse(r.text) == []
+
+
+async def test_open_streams_hold_no_database_connection(client, make_user, session, settings):
+    """More streams than the connection pool holds: each must give its connection back once it has
+    checked access, or the later ones would wait for the pool and time out."""
+    user, headers = await make_user()
+    n = settings.db_pool_size + settings.db_max_overflow + 5
+    analyses = [await new_analysis(session, user) for _ in range(n)]
+    streams = [
+        asyncio.create_task(client.get(f"/api/v1/analyses/{a.id}/stream", headers=headers)) for a in analyses
+    ]
+    await asyncio.sleep(2.0)  # all open and waiting
+    pub = Publisher(None)
+    for a in analyses:
+        await pub.publish(session, a.id, "done", {"status": "done"})
+    responses = await asyncio.wait_for(asyncio.gather(*streams), 30)
+    assert all(r.status_code == 200 and parse_sse(r.text)[-1].event == "done" for r in responses)
