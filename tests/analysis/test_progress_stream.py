@@ -140,8 +140,9 @@ async def test_open_streams_hold_no_database_connection(client, make_user, sessi
         asyncio.create_task(client.get(f"/api/v1/analyses/{a.id}/stream", headers=headers)) for a in analyses
     ]
     await asyncio.sleep(2.0)  # all open and waiting
-    pub = Publisher(None)
+    pub = Publisher(settings.redis_url)  # the way the API's hub listens in this run
     for a in analyses:
         await pub.publish(session, a.id, "done", {"status": "done"})
     responses = await asyncio.wait_for(asyncio.gather(*streams), 30)
+    await pub.close()
     assert all(r.status_code == 200 and parse_sse(r.text)[-1].event == "done" for r in responses)
