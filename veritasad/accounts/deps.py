@@ -26,7 +26,8 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
-Session = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": commit before the response goes out, so a client acting on it at once sees the write.
+Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 __all__ = [
     "CurrentUser",
