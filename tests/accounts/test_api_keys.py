@@ -45,3 +45,41 @@ async def test_unknown_key_is_refused_and_creates_nobody(client, session):
         assert r.status_code == 401
     assert await session.scalar(select(func.count()).select_from(User)) == 0
     assert await session.scalar(select(func.count()).select_from(ApiKey)) == 0
+
+
+async def test_key_lookup_is_one_query_and_a_ban_applies_at_once(make_user, session):
+    """Every API-key request runs this: the key and its owner come back in one statement, and a ban
+    written to the database refuses the very next request (nothing is cached)."""
+    from sqlalchemy import event, update
+
+    from veritasad.accounts import service
+    from veritasad.core.errors import AppError, ErrorCode
+    from veritasad.models.enums import UserStatus
+
+    user, headers = await make_user()
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    engine = session.bind.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        found = await service.user_for_api_key(session, headers["X-API-Key"])
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert found.id == user.id
+    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("SELECT")
+    await session.commit()  # the first use stamps last_used_at
+
+    await session.execute(update(User).where(User.id == user.id).values(status=UserStatus.banned))
+    await session.commit()
+    session.expunge_all()
+    try:
+        await service.user_for_api_key(session, headers["X-API-Key"])
+    except AppError as exc:
+        assert exc.code == ErrorCode.USER_BANNED
+    else:
+        raise AssertionError("a banned user's key still worked")
+    stamped = await session.scalar(select(ApiKey.last_used_at).where(ApiKey.user_id == user.id))
+    assert stamped is not None

@@ -25,8 +25,14 @@ async def user_by_telegram(session: AsyncSession, telegram_id: int) -> User | No
     return await session.scalar(select(User).where(User.telegram_id == telegram_id))
 
 
-async def api_key_by_hash(session: AsyncSession, key_hash: str) -> ApiKey | None:
-    return await session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash))
+async def api_key_with_user(session: AsyncSession, key_hash: str) -> tuple[ApiKey, User] | None:
+    """The key and its owner in one round trip: this runs on every API-key request."""
+    row = (
+        await session.execute(
+            select(ApiKey, User).join(User, User.id == ApiKey.user_id).where(ApiKey.key_hash == key_hash)
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 async def api_keys_of(session: AsyncSession, user_id: int) -> list[ApiKey]:

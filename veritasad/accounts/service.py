@@ -178,16 +178,15 @@ async def revoke_api_key(session: AsyncSession, user: User, key_id: int) -> ApiK
 
 async def user_for_api_key(session: AsyncSession, key: str) -> User:
     """The active user owning this key. An unknown key is an error; it never creates anybody."""
-    row = await repo.api_key_by_hash(session, sha256_hex(key))
-    if row is None:
+    found = await repo.api_key_with_user(session, sha256_hex(key))
+    if found is None:
         raise AppError(ErrorCode.API_KEY_INVALID, "The API key is not valid")
+    row, user = found
     if row.revoked_at is not None:
         raise AppError(ErrorCode.API_KEY_REVOKED, "The API key has been revoked")
     now = utcnow()
     if row.last_used_at is None or now - _aware(row.last_used_at) > timedelta(minutes=1):
         row.last_used_at = now  # at most one write a minute per key
-    user = await repo.user_by_id(session, row.user_id)
-    assert user is not None  # the foreign key cascades
     return ensure_active(user)
 
 
