@@ -51,6 +51,18 @@ def kinds(text: str) -> dict[str, list[str]]:
         ("ставьте лайк и подписывайтесь на канал", "interaction", None),
         ("my merch store is open", "selfpromo", None),
         ("больше разборов в моём телеграм-канале", "selfpromo", None),
+        # Russian cues by stem, as ASR bends them: endings changed, words garbled between the cue words.
+        ("спасибо за просмотр подписывайтеся", "interaction", None),
+        ("подпишись на нас", "interaction", None),
+        ("оставляйте свои вопросы в комментариях", "interaction", None),
+        ("включите уведомления чтобы не пропустить", "interaction", None),
+        ("поделитесь этим видео с друзьями", "interaction", None),
+        ("у меня есть рассылка где я разбираю темы", "selfpromo", None),
+        ("у меня вышла новая книга", "selfpromo", None),
+        ("открыт набор на мой новый курс", "selfpromo", None),
+        ("скидки в моём собственном магазине", "selfpromo", None),
+        ("если хотите поддержать канал", "selfpromo", None),
+        ("спонсоры канала получают ролики раньше", "selfpromo", None),
         ("click the link below to sign up", "cta", None),
         ("переходите по ссылке и регистрируйтесь", "cta", None),
     ],
@@ -74,6 +86,10 @@ def test_finds_signal(text: str, kind: str, value: str | None) -> None:
         ("рекламировать себя он не любит", "label_ru"),  # a word that starts like «реклама» is not the label
         ("это точка зрения автора", "url"),
         ("I wrote the code in Python", "promo_code"),
+        ("бесплатная подписка на месяц", "interaction"),  # a subscription offer is not «подпишитесь»
+        ("у меня есть вопрос к вам", "selfpromo"),
+        ("я снял это видео с другом", "interaction"),
+        ("при поддержке канала Дождь", "selfpromo"),  # a sponsor, not the channel's own promotion
     ],
 )
 def test_ignores_lookalikes(text: str, absent: str) -> None:
