@@ -18,6 +18,7 @@ import numpy as np
 
 from veritasad.analysis.engine.asr_model import resolve_model
 from veritasad.analysis.engine.media import SAMPLE_RATE, iter_audio
+from veritasad.analysis.engine.spoken_language import detect_language
 from veritasad.analysis.engine.types import Transcript, Utterance, Word
 
 ProgressFn = Callable[[float, float | None], None]  # (seconds of audio done, total seconds or None)
@@ -30,8 +31,8 @@ class SpeechOptions:
     compute_type: str = "int8"  # int8 on CPU; float16 / int8_float16 on GPU
     cpu_threads: int = 2
     language: str | None = None  # None or "auto": detect once, from the first window with speech
-    # Detection picks among these (None: any of Whisper's 99). Whisper base, unrestricted, hears
-    # synthetic or accented Russian as Latin or Bengali; restricted, it picks Russian.
+    # Detection picks among these (None: any of Whisper's 99). Whisper base, unrestricted, hears synthetic or
+    # accented Russian as Latin or Bengali; an unsure pick among these is checked by decoding (spoken_language).
     candidate_languages: tuple[str, ...] | None = ("ru", "en")
     beam_size: int = 1  # greedy: on 2 cores about twice as fast as 5, and as good on our test speech
     batch_size: int = 16  # > 1: BatchedInferencePipeline (faster on CPU and GPU); 1: sequential decoding
@@ -124,28 +125,6 @@ def transcribe_chunks(
 def _report(on_progress: ProgressFn | None, done: float, total: float | None) -> None:
     if on_progress is not None:
         on_progress(done, total)
-
-
-def detect_language(
-    model, audio: np.ndarray, candidates: tuple[str, ...] | None
-) -> tuple[str, float] | None:
-    """(language, probability) from the speech in `audio`, or None when it holds no speech.
-
-    With candidates, the best of them wins and its probability is renormalised over them. Synthetic
-    Russian (espeak) still tends to come out as English here: pass the language when it is known.
-    """
-    from faster_whisper.vad import get_speech_timestamps
-
-    if not get_speech_timestamps(audio):
-        return None
-    best, probability, ranked = model.detect_language(audio, vad_filter=True)
-    if not candidates:
-        return best, round(float(probability), 4)
-    shares = {lang: p for lang, p in ranked if lang in candidates}
-    if not shares:
-        return candidates[0], 0.0
-    lang = max(shares, key=shares.__getitem__)
-    return lang, round(float(shares[lang] / (sum(shares.values()) or 1.0)), 4)
 
 
 def split_sentences(utterance: Utterance, max_gap: float = 1.0) -> list[Utterance]:
