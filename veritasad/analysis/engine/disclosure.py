@@ -6,12 +6,22 @@
 
 The language picks the regime that decides (Russian: 38-FZ, else FTC); both are reported when both are asked for.
 Interaction segments ("like and subscribe") advertise nothing and get no verdict.
+The reasons are codes (report.Reason); engine.reasons puts them into words, English for the report's strings.
 """
 
 from __future__ import annotations
 
 from veritasad.analysis.engine import cues as C
-from veritasad.analysis.engine.report import AdSegment, Disclosure, Evidence, Regime, RuleResult, Verdict
+from veritasad.analysis.engine.reasons import phrase, sentence
+from veritasad.analysis.engine.report import (
+    AdSegment,
+    Disclosure,
+    Evidence,
+    Reason,
+    Regime,
+    RuleResult,
+    Verdict,
+)
 from veritasad.analysis.engine.types import ScreenText, Utterance
 
 LEAD = 10.0  # a label this long before the segment (an intro card, «Реклама» said first) still belongs to it
@@ -30,32 +40,41 @@ def _first(cues: list[C.Cue], *kinds: str) -> C.Cue | None:
     return min(found, key=lambda c: c.start) if found else None
 
 
+def _rule(regime: Regime, satisfied: bool, reasons: list[Reason]) -> RuleResult:
+    """The rule's reasons as codes, and in English for the string fields older clients read."""
+    return RuleResult(regime=regime, satisfied=satisfied, reasons=reasons, found=[phrase(r) for r in reasons if r.found],
+                      missing=[phrase(r) for r in reasons if not r.found])
+
+
 def check_38fz(segment: AdSegment, cues: list[C.Cue]) -> RuleResult:
     found, missing = [], []
     label = _first(cues, "label_ru")
-    (found if label else missing).append(f"label «реклама» ({label.source} at {label.start:.1f}s)" if label
-                                         else "label «реклама»")
+    (found if label else missing).append(
+        Reason(code="label_found", params={"source": label.source, "at": label.start}) if label
+        else Reason(code="label_missing"))
     entity = _first(cues, "legal_entity")
     who = segment.advertiser.name or (entity.signal.value if entity else None) or \
         (segment.advertiser.domains[0] if segment.advertiser.domains else None)
-    (found if who else missing).append(f"advertiser ({who})" if who else "advertiser name")
+    (found if who else missing).append(Reason(code="advertiser_found", params={"name": who}) if who
+                                       else Reason(code="advertiser_missing"))
     erid = _first(cues, "erid")
-    (found if erid else missing).append(f"erid {erid.signal.value}" if erid else "erid token")
-    return RuleResult(regime="38-FZ", satisfied=not missing, found=found, missing=missing)
+    (found if erid else missing).append(Reason(code="erid_found", params={"token": erid.signal.value}) if erid
+                                        else Reason(code="erid_missing"))
+    return _rule("38-FZ", not missing, found + missing)
 
 
 def check_ftc(segment: AdSegment, cues: list[C.Cue]) -> RuleResult:
     labels = sorted((c for c in cues if c.signal.kind in ("label_en", "label_ru") or
                      (c.signal.kind == "sponsor" and c.source == "speech")), key=lambda c: c.start)
     if not labels:
-        return RuleResult(regime="FTC", satisfied=False, missing=["sponsorship label"])
+        return _rule("FTC", False, [Reason(code="sponsor_label_missing")])
     deadline = segment.start + max(NEAR_START, 0.25 * (segment.end - segment.start))
     first = labels[0]
-    where = f'"{first.signal.text}" ({first.source} at {first.start:.1f}s)'
+    where = {"text": first.signal.text, "source": first.source, "at": first.start}
     if first.start <= deadline:
-        return RuleResult(regime="FTC", satisfied=True, found=[f"sponsorship label {where}"])
-    return RuleResult(regime="FTC", satisfied=False, found=[f"late sponsorship label {where}"],
-                      missing=["sponsorship label near the start"])
+        return _rule("FTC", True, [Reason(code="sponsor_label_found", params=where)])
+    return _rule("FTC", False, [Reason(code="sponsor_label_late", params=where),
+                                Reason(code="sponsor_label_not_early")])
 
 
 def _evidence(cues: list[C.Cue]) -> list[Evidence]:
@@ -79,10 +98,8 @@ def judge(segment: AdSegment, utterances: list[Utterance], screen: list[ScreenTe
     primary = next((r for r in results if r.regime == want), results[0])
     has_marker = any(c.signal.kind in _MARKERS for c in cues)
     verdict: Verdict = "disclosed" if primary.satisfied else "partially_disclosed" if has_marker else "undisclosed"
-    summary = f"found {', '.join(primary.found)}" if primary.found else ""
-    reason = f"{primary.regime}: " + (summary or "nothing found") + \
-        (f"; missing {', '.join(primary.missing)}" if primary.missing else "; all required elements present")
-    return Disclosure(verdict=verdict, rules=results, deciding_rule=reason, evidence=_evidence(cues))
+    return Disclosure(verdict=verdict, rules=results, deciding_rule=sentence(primary.regime, primary.reasons),
+                      deciding_regime=primary.regime, evidence=_evidence(cues))
 
 
 def judge_all(segments: list[AdSegment], utterances: list[Utterance], screen: list[ScreenText],
