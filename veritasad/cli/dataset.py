@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -18,7 +19,7 @@ from veritasad.cli.main import app
 dataset_app = typer.Typer(help="Build training data for the ad classifier.", no_args_is_help=True)
 app.add_typer(dataset_app, name="dataset")
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # long paths and messages stay greppable
 YOUTUBE_URL = "https://www.youtube.com/watch?v={id}"
 
 
@@ -66,7 +67,7 @@ def sponsorblock(
                                         only_videos=set(files) if files is not None else None,
                                         on_progress=lambda done, total: progress.update(task, completed=done))
     except sb.SponsorBlockFormatError as exc:
-        console.print(f"[bold red]BAD_INPUT[/]: {exc}")
+        console.print(f"[bold red]BAD_INPUT[/]: {escape(str(exc))}")
         raise typer.Exit(2) from None
 
     dropped: Counter = Counter()
@@ -112,7 +113,7 @@ def _convert(video_id: str, segments: list, files: dict[str, Path] | None, langs
     try:
         cues = sb.read_subtitles(path)
     except sb.SponsorBlockFormatError as exc:
-        console.print(f"  {video_id}: skipped: {exc}")
+        console.print(f"  {video_id}: skipped: {escape(str(exc))}")
         dropped["unreadable subtitles"] += 1
         return None
     if not cues:
@@ -139,7 +140,7 @@ def _fetch_all(video_ids: list[str], folder: Path, langs: list[str] | None, url_
             if video_id not in have:
                 error = _fetch_one(video_id, url_template.format(id=video_id), folder, langs)
                 if error:
-                    progress.console.print(f"  {video_id}: subtitles not fetched: {error}")
+                    progress.console.print(f"  {video_id}: subtitles not fetched: {escape(error)}")
                     dropped["subtitles not fetched"] += 1
             progress.advance(task)
     return sb.subtitle_files(folder)
