@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -15,7 +15,7 @@ from veritasad.accounts.deps import CurrentUser, Session, app_settings
 from veritasad.accounts.plans import plan_limits
 from veritasad.analysis import hub as live
 from veritasad.analysis import progress, service
-from veritasad.analysis.engine import export
+from veritasad.analysis.engine import export, reasons
 from veritasad.analysis.engine.report import Report
 from veritasad.analysis.schemas import AnalysisOut, Created, ListQuery, OptionsIn, Page, StatusOut, SubmitUrl
 from veritasad.analysis.upload import receive_upload
@@ -49,6 +49,28 @@ SUBMIT_BODY = {
         }
     }
 }
+
+
+ReaderLang = Annotated[
+    Literal["ru", "en"] | None,
+    Query(description="language of the reasons in words; default: Accept-Language, else English"),
+]
+
+
+def _reader_language(lang: str | None, accept_language: str | None) -> str:
+    return lang or reasons.from_accept_language(accept_language)
+
+
+def _with_explanations(report: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A copy of the stored report whose every disclosure also carries `explanation`: the why in words, in `lang`,
+    next to its codes."""
+    segments = []
+    for s in report.get("segments") or []:
+        if isinstance(s, dict) and isinstance(s.get("disclosure"), dict):
+            why = reasons.explain_stored(s["disclosure"], lang).as_dict()
+            s = {**s, "disclosure": {**s["disclosure"], "explanation": why}}
+        segments.append(s)
+    return {**report, "segments": segments}
 
 
 def _form_options(fields: dict[str, str]) -> tuple[OptionsIn, str | None, bool]:
@@ -114,8 +136,19 @@ async def history(user: CurrentUser, session: Session, query: Annotated[ListQuer
 
 
 @router.get("/{analysis_id}", response_model=AnalysisOut)
-async def get_analysis(analysis_id: str, user: CurrentUser, session: Session) -> AnalysisOut:
-    return service.to_out(await service.get_visible(session, user, analysis_id))
+async def get_analysis(
+    analysis_id: str,
+    user: CurrentUser,
+    session: Session,
+    lang: ReaderLang = None,
+    accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
+) -> AnalysisOut:
+    """The analysis and its report. Each segment's `disclosure` carries its reasons as codes
+    (`rules[].reasons`, `deciding_regime`) and, in `explanation`, the same in words in `?lang=` (ru or en)."""
+    out = service.to_out(await service.get_visible(session, user, analysis_id))
+    if out.report is not None:
+        out.report = _with_explanations(out.report, _reader_language(lang, accept_language))
+    return out
 
 
 @router.get("/{analysis_id}/status", response_model=StatusOut)
@@ -173,19 +206,35 @@ async def report_json(analysis_id: str, user: CurrentUser, session: Session) -> 
 
 
 @router.get("/{analysis_id}/report.csv")
-async def report_csv(analysis_id: str, user: CurrentUser, session: Session) -> Response:
+async def report_csv(
+    analysis_id: str,
+    user: CurrentUser,
+    session: Session,
+    lang: ReaderLang = None,
+    accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
+) -> Response:
+    """One row per segment; `deciding_rule` is the why in words, in `?lang=`."""
     report = Report.model_validate(
         service.require_report(await service.get_visible(session, user, analysis_id))
     )
-    return _download(export.to_csv(report), "text/csv; charset=utf-8", f"{analysis_id}.csv")
+    text = export.to_csv(report, _reader_language(lang, accept_language))
+    return _download(text, "text/csv; charset=utf-8", f"{analysis_id}.csv")
 
 
 @router.get("/{analysis_id}/report.vtt")
-async def report_vtt(analysis_id: str, user: CurrentUser, session: Session) -> Response:
+async def report_vtt(
+    analysis_id: str,
+    user: CurrentUser,
+    session: Session,
+    lang: ReaderLang = None,
+    accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
+) -> Response:
+    """WebVTT chapters; titles and the notes with each verdict's why in `?lang=`."""
     report = Report.model_validate(
         service.require_report(await service.get_visible(session, user, analysis_id))
     )
-    return _download(export.to_vtt(report), "text/vtt; charset=utf-8", f"{analysis_id}.vtt")
+    text = export.to_vtt(report, _reader_language(lang, accept_language))
+    return _download(text, "text/vtt; charset=utf-8", f"{analysis_id}.vtt")
 
 
 @router.get("/{analysis_id}/sponsorblock")

@@ -43,7 +43,10 @@ def _local(source: str) -> Iterator[Path]:
 @app.command()
 def analyze(
     source: Annotated[str, typer.Argument(metavar="PATH_OR_URL", help="A media file or an http(s) URL.")],
-    lang: Annotated[str, typer.Option("--lang", help="auto | ru | en")] = "auto",
+    lang: Annotated[str, typer.Option("--lang", help="Spoken language: auto | ru | en")] = "auto",
+    output_lang: Annotated[
+        str, typer.Option("--output-lang", help="Language of the reasons and titles in the output: en | ru")
+    ] = "en",
     fmt: Annotated[str, typer.Option("--format", help="table | json | vtt | csv | sponsorblock")] = "table",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of the terminal.")] = None,
     model: Annotated[str, typer.Option(help="Whisper model: a size name or a local directory.")] = "base",
@@ -59,6 +62,8 @@ def analyze(
 
     if lang not in ("auto", "ru", "en"):
         raise typer.BadParameter("one of auto, ru, en", param_hint="--lang")
+    if output_lang not in ("en", "ru"):
+        raise typer.BadParameter("one of en, ru", param_hint="--output-lang")
     if fmt not in export.FORMATS:
         raise typer.BadParameter("one of " + ", ".join(export.FORMATS), param_hint="--format")
     options = AnalysisOptions(language=lang, asr_model=model, asr_device=device, asr_compute_type=compute_type,
@@ -88,9 +93,9 @@ def analyze(
         raise typer.Exit(2) from exc
     report.source = source
     if fmt == "table" and out is None:
-        _stdout().print(export.to_table(report))
+        _stdout().print(export.to_table(report, output_lang))
         return
-    text = export.render(report, fmt)
+    text = export.render(report, fmt, output_lang)
     if out is None:
         typer.echo(text)
     else:

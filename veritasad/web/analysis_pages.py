@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from veritasad.accounts.deps import OptionalUser, Session, app_settings
 from veritasad.accounts.plans import plan_limits
 from veritasad.analysis import service as analyses
+from veritasad.analysis.engine import reasons
 from veritasad.core.errors import AppError, ErrorCode
 from veritasad.models.enums import SourceType
 from veritasad.web.account_pages import login_redirect
@@ -33,6 +36,13 @@ def failure_text(lang: str, code: str | None) -> str:
     """A failed analysis's reason in plain words; unknown codes get the general sentence."""
     key = f"failure.{code}"
     return translate(lang, key) if code and key in catalogue("en") else translate(lang, "failure.generic")
+
+
+def explanations(report: dict[str, Any] | None, lang: str) -> dict[str, reasons.Explanation]:
+    """Each judged segment's why in the page's language, by segment id."""
+    segments = (report or {}).get("segments") or []
+    return {s["id"]: reasons.explain_stored(s["disclosure"], lang) for s in segments
+            if isinstance(s, dict) and isinstance(s.get("disclosure"), dict) and "id" in s}
 
 
 @router.get("/analyze")
@@ -62,18 +72,20 @@ async def analysis_page(analysis_id: str, request: Request, user: OptionalUser, 
         return render(request, "not_found.html", user=user, status_code=404)
     links = analyses.links(analysis.id)
     base = links.self
+    lang = request_language(request)
     context = {
         "a": analysis,
+        "why": explanations(analysis.report, lang),
         # an upload has nothing to download
         "stages": [s for s in STAGES if s != "download" or analysis.source_type != SourceType.upload],
         "stage_names": STAGES + OTHER_STAGES,
         "kinds": KINDS[:3],
-        "failure": failure_text(request_language(request), analysis.error_code),
+        "failure": failure_text(lang, analysis.error_code),
         "media_url": links.media if analysis.media_key else None,
         "exports": [
             (f"{base}/report.json", "JSON"),
-            (f"{base}/report.csv", "CSV"),
-            (f"{base}/report.vtt", "WebVTT"),
+            (f"{base}/report.csv?lang={lang}", "CSV"),
+            (f"{base}/report.vtt?lang={lang}", "WebVTT"),
             (f"{base}/sponsorblock", "SponsorBlock"),
         ],
     }

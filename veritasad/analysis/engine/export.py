@@ -1,4 +1,8 @@
-"""Reports in other shapes: SponsorBlock-compatible JSON, WebVTT chapters, CSV, and a terminal table (rich)."""
+"""Reports in other shapes: SponsorBlock-compatible JSON, WebVTT chapters, CSV, and a terminal table (rich).
+
+Words for people (chapter titles, the why of a verdict) come in `lang` ("en" default, or "ru"); codes, ids and
+column names stay as they are in every language, for the programs that read them.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import csv
 import io
 import json
 
+from rich.markup import escape
 from rich.table import Table
 
+from veritasad.analysis.engine import reasons
 from veritasad.analysis.engine.report import AdSegment, Report
 
 FORMATS = ("table", "json", "vtt", "csv", "sponsorblock")
@@ -40,26 +46,37 @@ def _clock(seconds: float) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
-def _title(s: AdSegment) -> str:
+def _title(s: AdSegment, lang: str = "en") -> str:
     who = f": {s.advertiser.name}" if s.advertiser.name else ""
+    if reasons.language(lang) == "ru":
+        verdict = f" ({reasons.RU_VERDICTS[s.disclosure.verdict]})" if s.disclosure else ""
+        return f"{reasons.RU_KINDS.get(s.kind, s.kind)}{who}{verdict}"
     verdict = f" ({s.disclosure.verdict.replace('_', ' ')})" if s.disclosure else ""
     return f"{s.kind}{who}{verdict}"
 
 
-def to_vtt(report: Report) -> str:
-    """WebVTT chapters covering the whole timeline: content between ads, one chapter per ad."""
+def _why(s: AdSegment, lang: str) -> str:
+    return reasons.why(s.disclosure, lang) if s.disclosure else ""
+
+
+def to_vtt(report: Report, lang: str = "en") -> str:
+    """WebVTT chapters covering the whole timeline: content between ads, one chapter per ad; before each judged ad
+    a NOTE (players skip notes) with the why of its verdict."""
     lines = ["WEBVTT", "", "NOTE chapters from VeritasAd " + report.engine_version, ""]
+    content = "Видео" if reasons.language(lang) == "ru" else "Content"
     t = 0.0
-    chapters: list[tuple[float, float, str]] = []
+    chapters: list[tuple[float, float, str, str]] = []
     for s in sorted(report.segments, key=lambda s: s.start):
         if s.start - t > 0.5:
-            chapters.append((t, s.start, "Content"))
-        chapters.append((max(s.start, t), s.end, _title(s)))
+            chapters.append((t, s.start, content, ""))
+        chapters.append((max(s.start, t), s.end, _title(s, lang), _why(s, lang)))
         t = max(t, s.end)
     end = _duration(report)
     if end - t > 0.5:
-        chapters.append((t, end, "Content"))
-    for n, (start, stop, title) in enumerate(chapters, 1):
+        chapters.append((t, end, content, ""))
+    for n, (start, stop, title, why) in enumerate(chapters, 1):
+        if why:  # a note may not hold "-->" nor a blank line
+            lines += ["NOTE " + " ".join(why.replace("-->", "→").split()), ""]
         lines += [str(n), f"{_clock(start)} --> {_clock(stop)}", title, ""]
     return "\n".join(lines)
 
@@ -68,19 +85,19 @@ CSV_COLUMNS = ("id", "start", "end", "kind", "confidence", "advertiser", "domain
                "deciding_rule", "decided_by")
 
 
-def to_csv(report: Report) -> str:
+def to_csv(report: Report, lang: str = "en") -> str:
+    """One row per segment; `deciding_rule` is the why of the verdict in `lang`."""
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(CSV_COLUMNS)
     for s in report.segments:
         writer.writerow([s.id, f"{s.start:.2f}", f"{s.end:.2f}", s.kind, f"{s.confidence:.3f}",
                          s.advertiser.name or "", " ".join(s.advertiser.domains), " ".join(s.advertiser.promo_codes),
-                         s.disclosure.verdict if s.disclosure else "", s.disclosure.deciding_rule if s.disclosure else "",
-                         s.decided_by])
+                         s.disclosure.verdict if s.disclosure else "", _why(s, lang), s.decided_by])
     return buf.getvalue()
 
 
-def to_table(report: Report) -> Table:
+def to_table(report: Report, lang: str = "en") -> Table:
     media = report.media
     caption = f"language {report.language or '?'}" + (f", {media.duration:.1f} s" if media else "") + \
         "".join(f"\n⚠ {w}" for w in report.warnings)
@@ -93,28 +110,32 @@ def to_table(report: Report) -> Table:
         extra = ", ".join(s.advertiser.domains + s.advertiser.promo_codes)
         verdict = s.disclosure.verdict if s.disclosure else "—"
         style = verdict_style.get(verdict, "")
-        table.add_row(str(i), f"{_clock(s.start)[:-4]}–{_clock(s.end)[:-4]}", s.kind,
+        kind = s.kind
+        if reasons.language(lang) == "ru":
+            verdict, kind = reasons.RU_VERDICTS.get(verdict, verdict), reasons.RU_KINDS.get(kind, kind)
+        table.add_row(str(i), f"{_clock(s.start)[:-4]}–{_clock(s.end)[:-4]}", kind,
                       who + (f"\n{extra}" if extra else ""), f"[{style}]{verdict}[/]" if style else verdict,
-                      s.disclosure.deciding_rule if s.disclosure else "", f"{s.confidence:.2f}", s.decided_by)
+                      escape(_why(s, lang)), f"{s.confidence:.2f}", s.decided_by)
     if not report.segments:
         table.add_row("", "", "no advertising found", "", "", "", "", "")
     return table
 
 
-def render(report: Report, fmt: str) -> str:
-    """Text for any format; the table comes out as plain text (the CLI prints it with colour instead)."""
+def render(report: Report, fmt: str, lang: str = "en") -> str:
+    """Text for any format; the table comes out as plain text (the CLI prints it with colour instead).
+    `lang` ("en" or "ru") is the language of the words for people: JSON and SponsorBlock have none to change."""
     if fmt == "json":
         return report.model_dump_json(indent=2)
     if fmt == "sponsorblock":
         return to_sponsorblock(report)
     if fmt == "vtt":
-        return to_vtt(report)
+        return to_vtt(report, lang)
     if fmt == "csv":
-        return to_csv(report)
+        return to_csv(report, lang)
     if fmt == "table":
         from rich.console import Console
 
         console = Console(file=io.StringIO(), width=140, color_system=None)
-        console.print(to_table(report))
+        console.print(to_table(report, lang))
         return console.file.getvalue()  # type: ignore[attr-defined]
     raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")

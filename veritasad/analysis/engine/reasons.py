@@ -12,6 +12,9 @@ Russian: found elements are in the nominative («найдена пометка�
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
 
 from veritasad.analysis.engine.report import Disclosure, Reason, RuleResult
 
@@ -55,11 +58,32 @@ _WORDS = {
     "ru": {"nothing": "ничего не найдено", "missing": "нет", "all": "все обязательные элементы на месте"},
 }
 
+# Short words for exports in Russian (English exports keep the machine names, as they always had).
+RU_KINDS = {"sponsor": "Спонсор", "selfpromo": "Самопродвижение", "interaction": "Призыв подписаться",
+            "intro": "Заставка", "outro": "Концовка", "preview": "Анонс", "filler": "Отступление"}
+RU_VERDICTS = {"disclosed": "промаркировано", "partially_disclosed": "промаркировано частично",
+               "undisclosed": "без маркировки"}
+
 
 def language(value: str | None) -> str:
     """One of LANGUAGES for a tag such as "ru", "ru-RU" or "EN"; anything else gives English."""
     tag = (value or "").split("-")[0].split("_")[0].strip().lower()
     return tag if tag in LANGUAGES else DEFAULT
+
+
+def from_accept_language(header: str | None) -> str:
+    """The most preferred of LANGUAGES in an Accept-Language header (q-values honoured), else English."""
+    ranked = []
+    for index, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        try:
+            quality = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            quality = 0.0
+        primary = tag.split("-")[0].strip().lower()
+        if primary in LANGUAGES and quality > 0:
+            ranked.append((-quality, index, primary))
+    return min(ranked)[2] if ranked else DEFAULT
 
 
 def clock(seconds: float) -> str:
@@ -150,3 +174,14 @@ def why(disclosure: Disclosure, lang: str = DEFAULT) -> str:
 def explain(disclosure: Disclosure, lang: str = DEFAULT) -> Explanation:
     lang = language(lang)
     return Explanation(lang, why(disclosure, lang), [rule_text(r, lang) for r in disclosure.rules])
+
+
+def explain_stored(data: dict[str, Any], lang: str = DEFAULT) -> Explanation:
+    """The why of a disclosure as stored (JSON), for pages and API answers: one that does not load any more (a
+    hand-edited or foreign report) is shown with its stored strings rather than failing the page."""
+    try:
+        return explain(Disclosure.model_validate(data), lang)
+    except ValidationError:
+        rules = [RuleText(str(r.get("regime", "")), bool(r.get("satisfied")), list(r.get("found") or []),
+                          list(r.get("missing") or [])) for r in data.get("rules") or [] if isinstance(r, dict)]
+        return Explanation(language(lang), str(data.get("deciding_rule") or ""), rules)
