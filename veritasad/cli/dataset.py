@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -11,7 +12,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from veritasad.cli.main import app
@@ -21,6 +29,7 @@ app.add_typer(dataset_app, name="dataset")
 
 console = Console(stderr=True, soft_wrap=True)  # long paths and messages stay greppable
 YOUTUBE_URL = "https://www.youtube.com/watch?v={id}"
+_EXTRACTOR_PREFIX = re.compile(r"^\[[\w:]+\] [^:]*: ")  # "[youtube] ID: ", the ID is said already
 
 
 @dataset_app.command("sponsorblock")
@@ -71,15 +80,18 @@ def sponsorblock(
         raise typer.Exit(2) from None
 
     dropped: Counter = Counter()
+    failed: set[str] = set()
     written: Counter = Counter()
     with tempfile.TemporaryDirectory(prefix="veritasad-subs-") as tmp:
         if fetch_subs:
             folder = subs or Path(tmp)
             folder.mkdir(parents=True, exist_ok=True)
-            files = _fetch_all(list(found.videos), folder, langs, url_template, dropped)
+            files, failed = _fetch_all(list(found.videos), folder, langs, url_template, dropped)
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", encoding="utf-8") as f:
             for video_id, segments in found.videos.items():
+                if video_id in failed:
+                    continue  # counted, and said, where the fetch failed
                 row = _convert(video_id, segments, files.get(video_id), langs, language,
                                found.durations.get(video_id, 0.0), dropped)
                 if row is not None:
@@ -127,11 +139,13 @@ def _convert(video_id: str, segments: list, files: dict[str, Path] | None, langs
 
 
 def _fetch_all(video_ids: list[str], folder: Path, langs: list[str] | None, url_template: str,
-               dropped: Counter) -> dict[str, dict[str, Path]]:
-    """Captions for each video into `folder` (files already there are re-used); one line per video that fails."""
+               dropped: Counter) -> tuple[dict[str, dict[str, Path]], set[str]]:
+    """Captions for each video into `folder` (files already there are re-used); one line per video that fails.
+    Returns the caption files and the videos whose fetch failed."""
     from veritasad.analysis.engine.text import sponsorblock as sb
 
     have = sb.subtitle_files(folder)
+    failed: set[str] = set()
     progress = Progress(TextColumn("captions"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                         console=console, transient=True)
     with progress:
@@ -142,8 +156,9 @@ def _fetch_all(video_ids: list[str], folder: Path, langs: list[str] | None, url_
                 if error:
                     progress.console.print(f"  {video_id}: subtitles not fetched: {escape(error)}")
                     dropped["subtitles not fetched"] += 1
+                    failed.add(video_id)
             progress.advance(task)
-    return sb.subtitle_files(folder)
+    return sb.subtitle_files(folder), failed
 
 
 class _Quiet:
@@ -171,7 +186,7 @@ def _fetch_one(video_id: str, url: str, folder: Path, langs: list[str] | None) -
     except yt_dlp.utils.DownloadError as exc:
         # "ERROR: [youtube] ID: Unable to download API page: ... (caused by TransportError(...))": keep the gist.
         message = str(exc).replace("ERROR: ", "", 1).split(" (caused by ")[0]
-        return message[:240]
+        return _EXTRACTOR_PREFIX.sub("", message)[:240]
     except OSError as exc:
         return f"cannot write captions to {folder}: {exc}"
     return None

@@ -18,8 +18,7 @@ from veritasad.cli import app
 pytestmark = pytest.mark.engine_only
 runner = CliRunner()
 
-HEADER = ("videoID,startTime,endTime,votes,locked,incorrectVotes,UUID,userID,timeSubmitted,views,category,actionType,"
-          "service,videoDuration,hidden,reputation,shadowHidden,hashedVideoID,userAgent,description").split(",")
+HEADER = ["videoID", "startTime", "endTime", "votes", "locked", "incorrectVotes", "UUID", "userID", "timeSubmitted", "views", "category", "actionType", "service", "videoDuration", "hidden", "reputation", "shadowHidden", "hashedVideoID", "userAgent", "description"]
 
 EN_LINES = [  # (start, end, text) as spoken; the sponsor read is 20-35 s, the subscribe ask 50-55 s
     (0.0, 4.0, "hey everyone welcome back to the channel"),
@@ -200,7 +199,7 @@ def test_output_loads_and_trains(fixture: dict[str, Path], tmp_path: Path) -> No
     assert ru == ["none", "none", "sponsor", "sponsor", "none", "none", "selfpromo", "selfpromo", "none"]
     model = tmp_path / "model.joblib"
     done = subprocess.run([sys.executable, "-m", "veritasad.analysis.engine.text.train", "--data",
-                           str(fixture["out"]), "--out", str(model)], capture_output=True, text=True, timeout=240)
+                           str(fixture["out"]), "--out", str(model)], capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "trained on 4 videos" in done.stdout and model.stat().st_size > 1000
     from veritasad.analysis.engine.text import classifier
@@ -236,6 +235,8 @@ def test_fetch_subs_without_network_fails_per_video(fixture: dict[str, Path], tm
     for vid in ("enBoat00001", "ruBorsch002", "enBoat00003", "ruBorsch004", "noSubs00005"):
         assert any(x.strip().startswith(f"{vid}: ") for x in fails)
     assert _count(result.output, "videos dropped: subtitles not fetched") == 5
+    assert "videos dropped: no subtitles" not in result.output  # each failure counted once
+    assert not any(x.strip().startswith(f"{vid}: [") for x in fails for vid in ("enBoat00001",))  # no "[generic] ID:"
     assert "NO_VIDEOS" in result.output and fixture["out"].read_text(encoding="utf-8") == ""
 
 
