@@ -39,6 +39,10 @@ class SpeechOptions:
     vad: bool = True
     window_seconds: float = 240.0
     model_cache_dir: str | None = None
+    # Ad vocabulary handed to the decoder as context (faster-whisper's `hotwords` / `initial_prompt`), to pull bent
+    # cue words ("виклама") back to their spelling. Off: bench/bent_speech_results.md measures what each does.
+    hotwords: str | None = None
+    initial_prompt: str | None = None
 
 
 @lru_cache(maxsize=4)
@@ -147,7 +151,8 @@ def split_sentences(utterance: Utterance, max_gap: float = 1.0) -> list[Utteranc
         if ws
     ]
 def _runner(model, options: SpeechOptions):
-    common = {"beam_size": options.beam_size, "word_timestamps": True, "condition_on_previous_text": False}
+    common = {"beam_size": options.beam_size, "word_timestamps": True, "condition_on_previous_text": False,
+              "hotwords": options.hotwords, "initial_prompt": options.initial_prompt}
     if options.batch_size > 1:
         from faster_whisper import BatchedInferencePipeline
 

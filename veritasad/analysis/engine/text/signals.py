@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from veritasad.analysis.engine.text import fuzzy
+
 SignalKind = Literal[
     "sponsor",  # "sponsored by", "спонсор выпуска", "brought to you by"
     "cta",  # "use code", "click the link", "переходите по ссылке"
@@ -34,6 +36,8 @@ class TextSignal:
     text: str  # the matched text as it appears
     value: str  # the normalised value (domain, code, token, brand), or the matched text
     pos: int  # character offset in the source string
+    # 1.0 for a cue as written; below 1 for one read from ASR-bent words («виклама» for «реклама»): weaker evidence.
+    confidence: float = 1.0
 
 
 _F = re.IGNORECASE | re.UNICODE
@@ -173,7 +177,29 @@ def find_legal_entities(text: str) -> list[TextSignal]:
 
 
 def find_signals(text: str) -> list[TextSignal]:
-    """Every cue in `text`, ordered by position."""
+    """Every cue in `text`, ordered by position, bent ones included (see fuzzy.py): a cue read from bent words
+    has the kind and value a clean one would, `text` as heard and a confidence below 1."""
+    exact = find_exact_signals(text)
+    text = normalise_spoken(text)
+    repaired = fuzzy.repair(text)
+    if repaired is None:
+        return exact
+    bent = []
+    for s in find_exact_signals(repaired.text):
+        start = repaired.text.rfind(s.text, 0, s.pos + len(s.text))  # a promo code's pos is the code's, inside
+        start = start if start >= 0 else s.pos
+        span = repaired.to_original(start, start + len(s.text))
+        if span is None:
+            continue  # nothing bent in it: the exact pass has it
+        o_start, o_end, confidence = span
+        if any(e.kind == s.kind and e.pos < o_end and e.pos + len(e.text) > o_start for e in exact):
+            continue  # the exact pass found this cue in the heard words too ("прома код лето": "код лето")
+        bent.append(TextSignal(s.kind, text[o_start:o_end], s.value, repaired.position(s.pos), confidence))
+    return sorted(exact + bent, key=lambda s: s.pos)
+
+
+def find_exact_signals(text: str) -> list[TextSignal]:
+    """The cues the patterns find in `text` as written, ordered by position."""
     text = normalise_spoken(text)
     found = [TextSignal(kind, m.group(0), m.group(0).lower(), m.start())
              for kind, pattern in _PATTERNS for m in pattern.finditer(text)]
