@@ -1,4 +1,4 @@
-"""`veritasad dataset sponsorblock`: SponsorBlock's dump + subtitles -> training JSONL, on fixture files written here."""
+"""`veritasad dataset sponsorblock`: SponsorBlock's dump + subtitles -> training JSONL, on fixtures written here."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ from veritasad.cli import app
 pytestmark = pytest.mark.engine_only
 runner = CliRunner()
 
-HEADER = ["videoID", "startTime", "endTime", "votes", "locked", "incorrectVotes", "UUID", "userID", "timeSubmitted", "views", "category", "actionType", "service", "videoDuration", "hidden", "reputation", "shadowHidden", "hashedVideoID", "userAgent", "description"]
+# sponsorTimes.csv's header, as SponsorBlock's server documents the table
+HEADER = ["videoID", "startTime", "endTime", "votes", "locked", "incorrectVotes", "UUID", "userID", "timeSubmitted",
+          "views", "category", "actionType", "service", "videoDuration", "hidden", "reputation", "shadowHidden",
+          "hashedVideoID", "userAgent", "description"]
 
 EN_LINES = [  # (start, end, text) as spoken; the sponsor read is 20-35 s, the subscribe ask 50-55 s
     (0.0, 4.0, "hey everyone welcome back to the channel"),
@@ -175,7 +178,8 @@ def test_auto_caption_roll_is_deduplicated(fixture: dict[str, Path]) -> None:
 
 
 def test_dedupe_rolling_growing_lines_and_tags() -> None:
-    cues = [(0.0, 1.0, "so today"), (1.0, 2.0, "so today we talk"), (2.0, 3.0, "so today we talk\n<i>about &amp; boats</i>"),
+    cues = [(0.0, 1.0, "so today"), (1.0, 2.0, "so today we talk"),
+            (2.0, 3.0, "so today we talk\n<i>about &amp; boats</i>"),
             (3.0, 3.01, "about & boats"), (3.01, 4.0, "about & boats\nthe end"), (5.0, 6.0, "the end")]
     got = [(c.start, c.end, c.text) for c in sb.dedupe_rolling(cues)]
     assert got == [(0.0, 2.0, "so today we talk"), (2.0, 3.0, "about & boats"), (3.01, 4.0, "the end")]
@@ -198,8 +202,9 @@ def test_output_loads_and_trains(fixture: dict[str, Path], tmp_path: Path) -> No
     ru = utterance_labels(videos["ruBorsch002"])
     assert ru == ["none", "none", "sponsor", "sponsor", "none", "none", "selfpromo", "selfpromo", "none"]
     model = tmp_path / "model.joblib"
-    done = subprocess.run([sys.executable, "-m", "veritasad.analysis.engine.text.train", "--data",
-                           str(fixture["out"]), "--out", str(model)], capture_output=True, text=True, timeout=240, check=False)
+    command = [sys.executable, "-m", "veritasad.analysis.engine.text.train", "--data", str(fixture["out"]),
+               "--out", str(model)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "trained on 4 videos" in done.stdout and model.stat().st_size > 1000
     from veritasad.analysis.engine.text import classifier

@@ -1,4 +1,4 @@
-"""SponsorBlock's public database dump (sponsorTimes.csv) plus subtitles -> labelled videos in the ../shared/data format.
+"""SponsorBlock's public database dump (sponsorTimes.csv) + subtitles -> labelled videos, ../shared/data format.
 
 Pure: reads files, returns rows; fetching subtitles and printing belong to the command (veritasad/cli/dataset.py).
 SponsorBlock data is licensed CC BY-NC-SA 4.0: a model trained on it must credit SponsorBlock.
@@ -37,7 +37,7 @@ class SponsorBlockFormatError(ValueError):
     """The input is not what SponsorBlock's dump or a subtitle file looks like; the message names what is wrong."""
 
 
-@dataclass
+@dataclass(slots=True)  # millions of them in memory on a full dump
 class Segment:
     start: float
     end: float
