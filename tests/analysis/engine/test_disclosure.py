@@ -29,6 +29,10 @@ def test_38fz_all_elements_on_screen_is_disclosed() -> None:
     assert fz.satisfied and fz.missing == []
     assert any("erid 2VtzqxABC12" in f for f in fz.found)
     assert d.deciding_rule.startswith("38-FZ") and "all required elements present" in d.deciding_rule
+    assert d.deciding_regime == "38-FZ"
+    assert [r.code for r in fz.reasons] == ["label_found", "advertiser_found", "erid_found"]
+    assert fz.reasons[0].params == {"source": "ocr", "at": 20.0}
+    assert fz.reasons[2].params == {"token": "2VtzqxABC12"}
     assert any("erid" in e.text for e in d.evidence)
 
 
@@ -39,6 +43,7 @@ def test_38fz_spoken_ad_without_label_is_undisclosed() -> None:
     assert fz.missing == ["label «реклама»", "erid token"]
     assert fz.found == ["advertiser (Skyeng)"]
     assert "missing label «реклама», erid token" in d.deciding_rule
+    assert [r.code for r in fz.reasons] == ["advertiser_found", "label_missing", "erid_missing"]
 
 
 def test_38fz_partner_mention_without_erid_is_partial() -> None:
@@ -76,6 +81,9 @@ def test_ftc_label_only_at_the_end_is_partial() -> None:
     assert d is not None and d.verdict == "partially_disclosed"
     assert d.rules[0].missing == ["sponsorship label near the start"]
     assert d.rules[0].found[0].startswith("late sponsorship label")
+    late, lacking = d.rules[0].reasons
+    assert late.code == "sponsor_label_late" and late.params["at"] == 80.0 and late.params["source"] == "speech"
+    assert lacking.code == "sponsor_label_not_early" and d.deciding_regime == "FTC"
 
 
 def test_ftc_on_screen_hashtag_counts() -> None:
@@ -90,6 +98,7 @@ def test_unlabelled_english_ad_is_undisclosed() -> None:
     d = judge(seg(10, 19.5, "Notion"), utterances, [], BOTH, "en")
     assert d is not None and d.verdict == "undisclosed"
     assert d.deciding_rule == "FTC: nothing found; missing sponsorship label"
+    assert [r.code for r in d.deciding.reasons] == ["sponsor_label_missing"]  # type: ignore[union-attr]
 
 
 def test_label_said_just_before_the_segment_belongs_to_it() -> None:

@@ -89,7 +89,7 @@ def test_sponsorblock_export(report: Report) -> None:
 def test_vtt_chapters_cover_the_timeline(report: Report) -> None:
     vtt = export.to_vtt(report)
     assert vtt.startswith("WEBVTT\n")
-    cues = [block.splitlines() for block in vtt.split("\n\n")[2:] if block.strip()]
+    cues = [block.splitlines() for block in vtt.split("\n\n")[2:] if block.strip() and not block.startswith("NOTE")]
     times = [c[1] for c in cues]
     assert times[0] == "00:00:00.000 --> 00:00:10.000"
     assert times[1] == "00:00:10.000 --> 00:00:24.600"
@@ -125,3 +125,34 @@ def test_screen_texts_are_kept(report: Report) -> None:
     shown = [ScreenText(start=1, end=2, text="hello", source="ocr")]
     r = analyze_transcript(Transcript(), shown, duration=5.0)
     assert r.screen_texts == shown and r.segments == []
+
+
+def _judged() -> Report:
+    from reason_cases import judged_report
+
+    return judged_report()
+
+
+def test_csv_and_table_give_the_why_in_the_language_asked() -> None:
+    report = _judged()
+    en = list(csv.DictReader(io.StringIO(export.to_csv(report))))
+    ru = list(csv.DictReader(io.StringIO(export.to_csv(report, "ru"))))
+    assert [r["deciding_rule"] for r in en] == [s.disclosure.deciding_rule if s.disclosure else ""
+                                                for s in report.segments]  # English: as it always was
+    assert ru[1]["deciding_rule"] == "38-ФЗ: найден рекламодатель (Skyeng); нет пометки «реклама» и токена erid"
+    assert ru[5]["deciding_rule"] == "FTC: ничего не найдено; нет пометки о спонсорстве"
+    assert [r["verdict"] for r in ru] == [r["verdict"] for r in en] and tuple(ru[0]) == export.CSV_COLUMNS
+    table = export.render(report, "table", "ru")
+    assert "без маркировки" in table and "ничего не найдено" in table
+
+
+def test_vtt_notes_the_why_before_each_judged_chapter() -> None:
+    report = _judged()
+    en, ru = export.to_vtt(report), export.render(report, "vtt", "ru")
+    blocks = [b.splitlines() for b in ru.split("\n\n")]
+    notes = [b[0] for b in blocks if b[0].startswith("NOTE 38-ФЗ") or b[0].startswith("NOTE FTC")]
+    assert len(notes) == 6 and notes[3].startswith("NOTE FTC: найдена пометка о спонсорстве")
+    titles = [b[2] for b in blocks if len(b) == 3 and "-->" in b[1]]
+    assert "Спонсор: Skyeng (промаркировано)" in titles and "Призыв подписаться" in titles and "Видео" in titles
+    assert "NOTE FTC: nothing found; missing sponsorship label" in en and "sponsor: Skyeng (disclosed)" in en
+    assert "-->" not in "".join(notes)
