@@ -14,13 +14,13 @@ CODES = json.loads((DATA / "report_1_0_codes.json").read_text(encoding="utf-8"))
 STRINGS = json.loads((DATA / "report_1_0_strings.json").read_text(encoding="utf-8"))  # as stored before codes
 
 RU_WHY = [
-    "38-ФЗ: найдены пометка «реклама» (на экране, 0:20), рекламодатель (Skyeng) и токен erid 2VtzqxABC12; "
-    "все обязательные элементы на месте",
+    ("38-ФЗ: найдены пометка «реклама» (на экране, 0:20), рекламодатель (Skyeng) и токен erid 2VtzqxABC12; "
+     "все обязательные элементы на месте"),
     "38-ФЗ: найден рекламодатель (Skyeng); нет пометки «реклама» и токена erid",
     "38-ФЗ: найдены пометка «реклама» (в речи, 1:40) и токен erid LjN8Kxyz123; нет названия рекламодателя",
     "FTC: найдена пометка о спонсорстве «This video is sponsored» (в речи, 2:20); все обязательные элементы на месте",
-    "FTC: найдена поздняя пометка о спонсорстве «Thanks to Audible for sponsoring» (в речи, 4:00); "
-    "нет пометки о спонсорстве в начале рекламы",
+    ("FTC: найдена поздняя пометка о спонсорстве «Thanks to Audible for sponsoring» (в речи, 4:00); "
+     "нет пометки о спонсорстве в начале рекламы"),
     "FTC: ничего не найдено; нет пометки о спонсорстве",
 ]
 # Words of the English reasons and of the English interface around them.
@@ -28,8 +28,8 @@ ENGLISH = re.compile(r"\b(found|missing|label|advertiser|sponsorship|nothing|tok
 
 
 def whys(page: str) -> list[str]:
-    """The text of each segment's «why» block, tags dropped, quotes of what was said or shown left out."""
-    blocks = re.findall(r"<dd data-why>(.*?)</dd>", page, flags=re.S)
+    """The text of each segment's «why» block, tags dropped, spaces squeezed."""
+    blocks = re.findall(r"<dd data-why>(.*?)</dd>", page, flags=re.DOTALL)
     return [" ".join(htmllib.unescape(re.sub(r"<[^>]+>", "", b)).split()) for b in blocks]
 
 
