@@ -90,3 +90,20 @@ def test_eval_committed_model_and_bad_input(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "committed model" in result.stdout
     assert runner.invoke(app, ["eval", str(data), "--folds", "5"]).exit_code == 2  # more folds than videos
     assert runner.invoke(app, ["eval", str(tmp_path / "missing.jsonl")]).exit_code == 2
+
+
+def test_analyze_gives_the_reasons_in_the_output_language(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from reason_cases import judged_report
+
+    from veritasad.analysis.engine import pipeline
+
+    monkeypatch.setattr(pipeline, "analyze", lambda path, options, on_progress: judged_report())
+    source = str(tmp_path / "any.mp4")
+    ru = runner.invoke(app, ["analyze", source, "--format", "csv", "--output-lang", "ru"])
+    assert ru.exit_code == 0, ru.output
+    assert "38-ФЗ: найден рекламодатель (Skyeng); нет пометки «реклама» и токена erid" in ru.stdout
+    en = runner.invoke(app, ["analyze", source, "--format", "csv"])
+    assert "38-FZ: found advertiser (Skyeng); missing label «реклама», erid token" in en.stdout
+    table = runner.invoke(app, ["analyze", source, "--output-lang", "ru"])
+    assert "ничего не найдено" in table.stdout and "без маркировки" in table.stdout
+    assert runner.invoke(app, ["analyze", source, "--output-lang", "de"]).exit_code == 2
