@@ -86,7 +86,8 @@ def sponsorblock(
         if fetch_subs:
             folder = subs or Path(tmp)
             folder.mkdir(parents=True, exist_ok=True)
-            files, failed = _fetch_all(list(found.videos), folder, langs, url_template, dropped)
+            files, failed = _fetch_all(list(found.videos), folder, langs or ["ru", "en"], url_template,
+                                       dropped)
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", encoding="utf-8") as f:
             for video_id, segments in found.videos.items():
@@ -138,7 +139,7 @@ def _convert(video_id: str, segments: list, files: dict[str, Path] | None, langs
     return row
 
 
-def _fetch_all(video_ids: list[str], folder: Path, langs: list[str] | None, url_template: str,
+def _fetch_all(video_ids: list[str], folder: Path, langs: list[str], url_template: str,
                dropped: Counter) -> tuple[dict[str, dict[str, Path]], set[str]]:
     """Captions for each video into `folder` (files already there are re-used); one line per video that fails.
     Returns the caption files and the videos whose fetch failed."""
@@ -170,19 +171,26 @@ class _Quiet:
     def error(self, msg: str) -> None: ...
 
 
-def _fetch_one(video_id: str, url: str, folder: Path, langs: list[str] | None) -> str | None:
+def _fetch_one(video_id: str, url: str, folder: Path, langs: list[str]) -> str | None:
+    """One video's captions in the language spoken (see choose_caption); None when done (with or without a file)."""
     import yt_dlp
 
+    from veritasad.analysis.engine.text.sponsorblock import choose_caption
+
     options = {
-        "skip_download": True, "writesubtitles": True, "writeautomaticsub": True,
-        "subtitleslangs": langs or ["ru", "en"], "subtitlesformat": "vtt/srt/best",
+        "skip_download": True, "writesubtitles": True, "writeautomaticsub": True, "subtitlesformat": "vtt/srt/best",
         "outtmpl": str(folder / (video_id.replace("%", "%%") + ".%(ext)s")),
         "quiet": True, "no_warnings": True, "noprogress": True, "logger": _Quiet(),
         "socket_timeout": 20, "retries": 1, "extractor_retries": 1, "noplaylist": True, "cachedir": False,
     }
     try:
         with yt_dlp.YoutubeDL(options) as ydl:
-            ydl.download([url])
+            info = ydl.extract_info(url, download=False, process=False) or {}
+            tag = choose_caption(info.get("subtitles") or {}, info.get("automatic_captions") or {}, langs)
+            if tag is None:
+                return None  # no caption in a wanted language: counted as "no subtitles"
+            ydl.params["subtitleslangs"] = [re.escape(tag)]
+            ydl.process_ie_result(info, download=True)  # skip_download: the captions only
     except yt_dlp.utils.DownloadError as exc:
         # "ERROR: [youtube] ID: Unable to download API page: ... (caused by TransportError(...))": keep the gist.
         message = str(exc).replace("ERROR: ", "", 1).split(" (caused by ")[0]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import csv
+import functools
+import http.server
 import json
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -245,6 +249,41 @@ def test_fetch_subs_without_network_fails_per_video(fixture: dict[str, Path], tm
     assert "NO_VIDEOS" in result.output and fixture["out"].read_text(encoding="utf-8") == ""
 
 
+@pytest.fixture
+def caption_site(tmp_path: Path) -> Iterator[str]:
+    """A loopback web page per video with an HTML5 <track>: yt-dlp's generic extractor finds its captions."""
+    site = tmp_path / "site"
+    site.mkdir()
+    for vid, lines in [("enBoat00001", EN_LINES), ("enBoat00003", EN_LINES)]:
+        (site / f"{vid}.vtt").write_text(youtube_vtt(lines), encoding="utf-8")
+        page = (f'<html><head><title>{vid}</title></head><body><video src="{vid}.mp4">'
+                f'<track kind="subtitles" srclang="en" src="{vid}.vtt"></video></body></html>')
+        (site / f"{vid}.html").write_text(page, encoding="utf-8")
+        (site / f"{vid}.mp4").write_bytes(b"\0")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_fetch_subs_through_yt_dlp(fixture: dict[str, Path], caption_site: str, tmp_path: Path) -> None:
+    fetched = tmp_path / "fetched"
+    args = ["dataset", "sponsorblock", "--times", str(fixture["times"]), "--fetch-subs", "--subs", str(fetched),
+            "--url-template", caption_site + "/{id}.html", "--out", str(fixture["out"])]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in fetched.iterdir()) == ["enBoat00001.en.vtt", "enBoat00003.en.vtt"]
+    rows = _rows(fixture["out"])
+    assert set(rows) == {"enBoat00001", "enBoat00003"}
+    assert [u["text"] for u in rows["enBoat00001"]["transcript"]] == [text for _, _, text in EN_LINES]
+    fails = [x.strip() for x in result.output.splitlines() if "subtitles not fetched:" in x]
+    assert len(fails) == 3 and all("404" in x for x in fails), fails  # the pages that are not there
+    again = runner.invoke(app, [*args[:-2], "--out", str(tmp_path / "again.jsonl"), "--limit", "1"])
+    assert again.exit_code == 0 and "subtitles not fetched" not in again.output  # the kept captions are re-used
+
+
 def test_bad_csv_is_a_clear_error(tmp_path: Path, fixture: dict[str, Path]) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("videoID,startTime,endTime,category\nabc,1,2,sponsor\n", encoding="utf-8")
@@ -272,3 +311,13 @@ def test_unreadable_subtitles_are_skipped(fixture: dict[str, Path]) -> None:
     assert result.exit_code == 0, result.output
     assert "enBoat00003" not in _rows(fixture["out"])
     assert "enBoat00003: skipped" in result.output and "videos dropped: unreadable subtitles" in result.output
+
+
+def test_choose_caption_takes_the_spoken_language_never_a_translation() -> None:
+    auto_en = ["en-orig", "en", "ru", "de"]  # YouTube: the ASR track "-orig", the rest machine translations
+    assert sb.choose_caption([], auto_en, ["ru", "en"]) == "en-orig"
+    assert sb.choose_caption(["en", "ru"], auto_en, ["ru", "en"]) == "en"  # the creator's own, in the spoken one
+    assert sb.choose_caption(["en"], ["ru-orig", "ru", "en"], ["en"]) is None  # Russian speech, English wanted
+    assert sb.choose_caption(["de", "ru-RU"], [], ["ru", "en"]) == "ru-RU"  # no ASR track: subtitles, in order
+    assert sb.choose_caption([], [], ["ru"]) is None
+    assert [sb.normalise_language(t) for t in ("en-orig", "ru-RU", "EN", "")] == ["en", "ru", "en", ""]

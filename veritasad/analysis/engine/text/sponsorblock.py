@@ -195,6 +195,20 @@ def pick_subtitle(files: dict[str, Path], languages: list[str] | None) -> tuple[
     return lang, files[lang]
 
 
+def choose_caption(manual: Iterable[str], automatic: Iterable[str], wanted: list[str]) -> str | None:
+    """Which of a YouTube video's caption tracks (yt-dlp's language tags) to learn from: the language spoken, never
+    a machine translation. YouTube tags its speech-recognised track "<lang>-orig"; its other automatic tracks are
+    translations of it. The creator's own subtitles in the spoken language come first."""
+    manual, automatic = list(manual), list(automatic)
+    spoken = next((tag for tag in automatic if tag.endswith("-orig")), None)
+    if spoken is None:  # nothing says what is spoken: the creator's subtitles, in the order wanted
+        return next((tag for lang in wanted for tag in manual if normalise_language(tag) == lang), None)
+    lang = normalise_language(spoken)
+    if lang not in wanted:
+        return None
+    return next((tag for tag in manual if normalise_language(tag) == lang), spoken)
+
+
 def read_subtitles(path: Path) -> list[Cue]:
     """A .vtt or .srt file as de-duplicated caption lines with times."""
     try:
