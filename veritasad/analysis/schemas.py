@@ -87,7 +87,10 @@ class AnalysisOut(Summary):
     callback_url: str | None
     notify_email: bool
     has_media: bool
-    report: dict[str, Any] | None
+    report: dict[str, Any] | None = Field(
+        description="the engine's Report; each segment's disclosure also carries `explanation`, its reasons in "
+        "words in the language asked (?lang= or Accept-Language)"
+    )
     links: Links
 
 

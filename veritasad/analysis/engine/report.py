@@ -82,7 +82,9 @@ REASON_PARAMS: dict[str, dict[str, type]] = {
     "sponsor_label_missing": {},
     "sponsor_label_not_early": {},
 }
-FOUND_CODES = frozenset({"label_found", "advertiser_found", "erid_found", "sponsor_label_found", "sponsor_label_late"})
+FOUND_CODES = frozenset(
+    {"label_found", "advertiser_found", "erid_found", "sponsor_label_found", "sponsor_label_late"}
+)
 
 
 class Reason(BaseModel):
