@@ -7,7 +7,7 @@ import re
 import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -23,6 +23,9 @@ from rich.progress import (
 from rich.table import Table
 
 from veritasad.cli.main import app
+
+if TYPE_CHECKING:
+    from veritasad.analysis.engine.text.sponsorblock import Segment, Submissions
 
 dataset_app = typer.Typer(help="Build training data for the ad classifier.", no_args_is_help=True)
 app.add_typer(dataset_app, name="dataset")
@@ -114,7 +117,7 @@ def _bytes_progress() -> Progress:
                     console=console, transient=True)
 
 
-def _convert(video_id: str, segments: list, files: dict[str, Path] | None, langs: list[str] | None,
+def _convert(video_id: str, segments: list[Segment], files: dict[str, Path] | None, langs: list[str] | None,
              default_language: str | None, duration: float, dropped: Counter) -> dict | None:
     from veritasad.analysis.engine.text import sponsorblock as sb
 
@@ -197,10 +200,12 @@ def _fetch_one(video_id: str, url: str, folder: Path, langs: list[str]) -> str |
         return _EXTRACTOR_PREFIX.sub("", message)[:240]
     except OSError as exc:
         return f"cannot write captions to {folder}: {exc}"
+    except Exception as exc:  # noqa: BLE001  one odd page (a yt-dlp bug, a bad caption) must not end a long batch
+        return f"{type(exc).__name__}: {exc}"[:240]
     return None
 
 
-def _summary(times: Path, out: Path, found, dropped: Counter, written: Counter) -> None:
+def _summary(times: Path, out: Path, found: Submissions, dropped: Counter, written: Counter) -> None:
     table = Table(title=f"SponsorBlock -> {out.name}", show_header=True)
     table.add_column("what")
     table.add_column("count", justify="right")
