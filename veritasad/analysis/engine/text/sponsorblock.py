@@ -10,7 +10,7 @@ import csv
 import html
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,7 +77,7 @@ def read_submissions(path: Path, *, min_votes: int = 1, categories: Iterable[str
     with Path(path).open(encoding="utf-8", errors="replace", newline="") as f:
         reader = csv.DictReader(f)
         _check_header(reader.fieldnames, path)
-        for row in reader:
+        for row in _rows(reader, out):
             out.rows += 1
             if on_progress and out.rows % _PROGRESS_EVERY == 0:
                 on_progress(f.buffer.tell(), total)
@@ -103,6 +103,18 @@ def read_submissions(path: Path, *, min_votes: int = 1, categories: Iterable[str
         out.overlaps_dropped += len(segments) - len(kept)
         out.videos[video_id] = kept
     return out
+
+
+def _rows(reader: csv.DictReader, out: Submissions) -> Iterator[dict[str, str | None]]:
+    """The reader's rows; one the csv module cannot parse (an over-long field) is counted and skipped."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            out.rows += 1
+            out.dropped["malformed row"] += 1
 
 
 def _check_header(fieldnames: list[str] | None, path: Path) -> None:
