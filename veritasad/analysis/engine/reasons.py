@@ -143,7 +143,7 @@ class Explanation:
     text: str
     rules: list[RuleText]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"lang": self.lang, "text": self.text,
                 "rules": [{"regime": r.regime, "satisfied": r.satisfied, "found": r.found, "missing": r.missing}
                           for r in self.rules]}
