@@ -31,7 +31,6 @@ LEXICON_RU: tuple[tuple[str, str], ...] = (
     ("спонсор", "спонсор"),
     ("спонсор выпуска", "спонсор выпуска"),
     ("спонсор этого выпуска", "спонсор этого выпуска"),
-    ("партнёр", "партнёр"),
     ("партнёр выпуска", "партнёр выпуска"),
     ("рекламная интеграция", "рекламная интеграция"),
     ("скидка", "скидка"),
@@ -42,7 +41,6 @@ LEXICON_RU: tuple[tuple[str, str], ...] = (
 LEXICON_EN: tuple[tuple[str, str], ...] = (
     ("sponsored", "sponsored"),
     ("sponsor", "sponsor"),
-    ("sponsored by", "sponsored by"),
     ("promo code", "promo code"),
     ("promocode", "promo code"),
     ("discount", "discount"),
@@ -50,32 +48,43 @@ LEXICON_EN: tuple[tuple[str, str], ...] = (
     ("advertisement", "advertisement"),
 )
 
-# Real words within the threshold of a cue (Hunspell ru_RU / en_US, all forms; see bench/bent_speech.py).
-ORDINARY: frozenset[str] = frozenset()
+# Every real word within the threshold of a cue: Hunspell's ru_RU and en_US, all 1.38 million forms, checked by
+# bench/bent_speech.py (rebuild this list with it after changing the lexicon, the key or the thresholds).
+ORDINARY: frozenset[str] = frozenset({
+    "dismount", "divertissement", "miscount", "viscount",
+    "надписывайте", "подберетесь", "подлизывайте", "подпиливайте", "подпитывайте", "подпихивайте", "подпоясывайте",
+    "подтесывайте", "пописывайте",
+    "помогать", "пролагать", "промазать", "промахать", "промокать", "промолот", "промолотую", "проморгать", "проморят",
+    "промотать", "промочат", "промяукать", "прошагать",
+    "реглана",
+})
 
 _WORD = re.compile(r"[a-zа-яё]+", re.IGNORECASE)
 _KEY_RU = str.maketrans({"ё": "и", "е": "и", "э": "и", "ы": "и", "о": "а", "я": "а", "ю": "у", "б": "п", "в": "ф",
                          "г": "к", "д": "т", "ж": "ш", "з": "с", "щ": "ш", "ь": None, "ъ": None})
-_KEY_EN = str.maketrans({"e": "a", "i": "a", "o": "a", "u": "a", "y": "a", "c": "k", "q": "k", "z": "s", "d": "t",
-                         "b": "p", "g": "k", "v": "f"})
 
 
 def sound_key(word: str) -> str:
-    """A spelling that folds the bends ASR makes: vowels reduced, consonants devoiced, doubled letters single."""
+    """A spelling that folds the bends ASR makes: in Russian vowels reduced and consonants devoiced; doubled letters
+    single. English keeps its letters: its bends are misspellings ("sponsered"), not sound changes."""
     word = word.lower()
-    key = word.translate(_KEY_RU if re.search("[а-яё]", word) else _KEY_EN)
-    return re.sub(r"(.)\1+", r"\1", key)
+    if re.search("[а-яё]", word):
+        word = word.translate(_KEY_RU)
+    return re.sub(r"(.)\1+", r"\1", word)
 
 
 def max_distance(key_length: int) -> int:
-    """Edits allowed between sound keys: none for short words, where one edit makes another word."""
-    if key_length <= 4:
+    """Edits allowed between sound keys: none up to six letters, where one edit makes another word (скидка, сетка)."""
+    if key_length <= 6:
         return 0
-    if key_length <= 9:
+    if key_length <= 11:
         return 1
-    if key_length <= 12:
-        return 2
-    return 3
+    return 2
+
+
+def _stem(key: str) -> str:
+    """The part of a cue's key its inflections share: all but the last letter, or two thirds of a long word."""
+    return key[:-1] if len(key) <= 8 else key[: 2 * len(key) // 3 + 1]
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,7 @@ class Entry:
     form: str
     canonical: str
     key: str  # the sound key of `form`, spaces removed
-    stem: str  # the sound key of its first word less the last letter: forms that start so are the cue's own
+    stem: str  # the start of its first word's key: words that start so are the cue's own inflections
     anchor: str  # the sound key of its first word
     words: int
 
@@ -100,7 +109,7 @@ def _entries(lexicon: tuple[tuple[str, str], ...]) -> list[Entry]:
     for form, canonical in lexicon:
         first = form.split()[0]
         key = "".join(sound_key(w) for w in form.split())
-        out.append(Entry(form, canonical, key, sound_key(first)[:-1], sound_key(first), len(form.split())))
+        out.append(Entry(form, canonical, key, _stem(sound_key(first)), sound_key(first), len(form.split())))
     return out
 
 
@@ -141,18 +150,26 @@ def match_word(word: str) -> Match | None:
 def match_window(words: tuple[str, ...]) -> Match | None:
     """The phrase a window of 2–3 words is a bent form of: its first word must be the phrase's first word, or a
     bent form of it, and the whole window (spaces removed) must be within the phrase's threshold."""
+    anchored = _anchors(words[0])
+    if not anchored:
+        return None
     words = tuple(w.lower().replace("ё", "е") for w in words)
     heard = " ".join(words)
     if heard in _FORMS:
         return None
-    first = sound_key(words[0])
-    anchored = [(e, first == e.anchor) for e in _PHRASES
-                if Levenshtein.distance(first, e.anchor) <= max_distance(len(e.anchor))]
-    if not anchored:
-        return None
     # A first word heard as said earns the rest one more edit: "promo cold", «спонсор и пускам».
     return _best(heard.replace(" ", ""), "".join(sound_key(w) for w in words), [e for e, _ in anchored],
                  slack={e.form for e, clean in anchored if clean})
+
+
+@lru_cache(maxsize=65536)
+def _anchors(word: str) -> tuple[tuple[Entry, bool], ...]:
+    """The phrases `word` can begin (its key within the threshold of theirs first word's), each with whether it
+    begins it exactly; empty for nearly every word, which spares the windows that start with it."""
+    first = sound_key(word.replace("ё", "е"))
+    return tuple((e, first == e.anchor) for e in _PHRASES
+                 if abs(len(first) - len(e.anchor)) <= 2 and
+                 Levenshtein.distance(first, e.anchor) <= max_distance(len(e.anchor)))
 
 
 @dataclass(frozen=True)
@@ -199,7 +216,7 @@ def repair(text: str) -> Repaired | None:
     i = 0
     while i < len(tokens):
         found, width = None, 1
-        for n in (3, 2):
+        for n in (3, 2) if _anchors(tokens[i][2]) else ():
             if i + n <= len(tokens) and (m := match_window(tuple(t[2] for t in tokens[i:i + n]))):
                 found, width = m, n
                 break
