@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from bench.grammar import numbers
 
@@ -32,7 +32,7 @@ class Ctx:
     words_share: float = 0.5  # in ASR style, the share of numbers written as words
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse(template: str) -> tuple:
     """A template as a tree: ("seq", parts) / ("alt", seqs) / ("opt", seq) / ("var", name) / str."""
     tokens = _TOKENS.findall(template)

@@ -64,7 +64,16 @@ def fam(name: str, orders: list[str] | str, products: tuple = (), **slots: list[
 
 @lru_cache(maxsize=1)
 def registry() -> dict[str, tuple[Family, Spec]]:
-    from bench.grammar import negative_en, negative_ru, other_en, other_ru, sponsor_en, sponsor_ru, topics_en, topics_ru
+    from bench.grammar import (
+        negative_en,
+        negative_ru,
+        other_en,
+        other_ru,
+        sponsor_en,
+        sponsor_ru,
+        topics_en,
+        topics_ru,
+    )
 
     sources = [
         ("en", "sponsor", sponsor_en.FAMILIES), ("ru", "sponsor", sponsor_ru.FAMILIES),

@@ -21,8 +21,8 @@ SELFPROMO = [
         cta=["Enrol at <handle>.com/course.", "The link to the course is in the description."]),
     fam("second_channel", ["open what cta", "open cta"],
         open=["I also have a second channel.", "If you like this, {check out|you'll like} my other channel."],
-        what=["That's where I post {vlogs|behind the scenes|longer streams}.", "It's {more relaxed|less edited} "
-              "over there."],
+        what=["That's where I post {vlogs|behind the scenes|longer streams}.", ("It's {more relaxed|less edited} "
+              "over there.")],
         cta=["It's linked {on screen|in the description}.", "Go subscribe there too."]),
     fam("newsletter", ["open what cta", "open cta"],
         open=["I write a {weekly|monthly} newsletter.", "Every Friday I send out a short email."],
@@ -45,8 +45,8 @@ SELFPROMO = [
         perk=["Members get badges, emojis and {a monthly Q and A|bonus videos}."],
         cta=["Just hit the join button under the video.", "Thanks to all our members."]),
     fam("instagram", ["open what cta", "open cta"],
-        open=["I also post {daily|every day} on my Instagram.", "Follow me on Instagram for the stuff that "
-              "doesn't make it into videos."],
+        open=["I also post {daily|every day} on my Instagram.", ("Follow me on Instagram for the stuff that "
+              "doesn't make it into videos.")],
         what=["{Mostly|It's mostly} behind the scenes and quick tips."],
         cta=["I'm <handle> {there|everywhere}.", "The handle is <handle>."]),
     fam("join_discord", ["ask why?", "ask"],
@@ -72,8 +72,8 @@ INTERACTION = [
              "New to the channel? {Subscribe|Hit subscribe} for more like this."],
         why=["We post {every Tuesday|twice a week}."]),
     fam("share", ["ask why?", "ask"],
-        ask=["Share this with {a friend|someone} who needs to hear it.", "Send this video to a friend who "
-             "{always|keeps} {asks about this|gets this wrong}."],
+        ask=["Share this with {a friend|someone} who needs to hear it.", ("Send this video to a friend who "
+             "{always|keeps} {asks about this|gets this wrong}.")],
         why=["{It|That} helps a lot."]),
     fam("poll", ["ask", "ask follow"],
         ask=["Vote in the poll {up in the corner|on screen}.", "I put up a poll, {go vote|let me know there}."],

@@ -8,8 +8,8 @@ FAMILIES = [
         open=["Quick word about <brand> before we {keep going|go on|get into the next part}.",
               "{So|Alright,} a quick word about <brand>, who {sponsor|are sponsoring} today's video.",
               "Quick word about <brand>, {because|since} they {made|helped make} this video possible."],
-        pitch=["<brand> is <what> that <benefit>.", "It <benefit>, and {honestly|frankly} {that's|that is} "
-               "{all I want|exactly what I need} from <what>.", "You also get <feature>."],
+        pitch=["<brand> is <what> that <benefit>.", ("It <benefit>, and {honestly|frankly} {that's|that is} "
+               "{all I want|exactly what I need} from <what>."), "You also get <feature>."],
         offer=["Right now they're offering <offer>.", "And {at the moment|this month} there's <offer>."],
         code=["Use the code <code> at <domain>.", "Just use the code <code> at <domain> {to claim it|at checkout}."],
         link=["The link is {in the description|down below}.", "Everything you need is at <domain>."],
@@ -53,28 +53,28 @@ FAMILIES = [
         offer=["Plus you get <offer>."],
         cta=["Check them out at <domain>.", "Hit the link below, and the code is <code>."]),
     fam("take_break", ["open pitch+ offer cta back", "open pitch cta back"],
-        open=["Let's take a {quick|short} break to talk about <brand>.", "Okay, let's take a break to talk about "
-              "today's sponsor, <brand>."],
+        open=["Let's take a {quick|short} break to talk about <brand>.", ("Okay, let's take a break to talk about "
+              "today's sponsor, <brand>.")],
         pitch=["<brand> is <what>.", "It <benefit>.", "You also get <feature>."],
         offer=["And for the next {week|few weeks} you get <offer>."],
         cta=["Just go to <domain>.", "The code <code> works at <domain>."],
         back=["And now, back to the {video|show}.", "Alright, let's get back to it."]),
     fam("podcast_brought", ["open pitch+ offer cta", "open cta pitch offer"],
-        open=["This episode is brought to you by <brand>.", "Today's episode is brought to you by <brand>, "
-              "<what>."],
+        open=["This episode is brought to you by <brand>.", ("Today's episode is brought to you by <brand>, "
+              "<what>.")],
         pitch=["Listeners of the show know I {love|rely on} it: it <benefit>.", "With <brand> you get <feature>."],
         offer=["Listeners get <offer>."],
         cta=["Go to <domain> {slash|/} {podcast|pod} to get started.", "That's <domain>, promo code <code>."]),
     fam("supported_by", ["open pitch+ offer cta", "open pitch cta"],
-        open=["Today's video is supported by <brand>.", "Today's video is supported by <brand>, "
-              "{the|a} <thing> I {actually use|trust}."],
-        pitch=["<brand> <benefit>.", "On top of that there's <feature>.", "It's <what>, and setup takes "
-               "{a couple of|two} minutes."],
+        open=["Today's video is supported by <brand>.", ("Today's video is supported by <brand>, "
+              "{the|a} <thing> I {actually use|trust}.")],
+        pitch=["<brand> <benefit>.", "On top of that there's <feature>.", ("It's <what>, and setup takes "
+               "{a couple of|two} minutes.")],
         offer=["If you sign up now you'll get <offer>."],
         cta=["Click the link {in the description|below} to {try it|check it out}.", "Use the code <code>."]),
     fam("listicle", ["open one two three cta", "open one two cta"],
-        open=["{Here are|Let me give you} three reasons I like <brand>.", "Three reasons I like <brand>, "
-              "{today's sponsor|who sponsor this video}."],
+        open=["{Here are|Let me give you} three reasons I like <brand>.", ("Three reasons I like <brand>, "
+              "{today's sponsor|who sponsor this video}.")],
         one=["One, it <benefit>."], two=["Two, <feature>."],
         three=["And three, {you get|there's} <offer>."],
         cta=["{See|Try it} for yourself at <domain>.", "Link in the description, code <code>."]),
@@ -97,17 +97,17 @@ FAMILIES = [
         pitch=["If you don't know it, it's <what> that <benefit>."]),
     fam("app_download", ["open pitch+ cta", "open cta pitch"], products=("game", "fitness", "language", "bank",
                                                                              "broker", "grocery", "audiobooks"),
-        open=["Download <brand>, {it's free|it's free to start}.", "If you download one app this week, make it "
-              "<brand>.", "Go download <brand> {right now|today}."],
+        open=["Download <brand>, {it's free|it's free to start}.", ("If you download one app this week, make it "
+              "<brand>."), "Go download <brand> {right now|today}."],
         pitch=["It <benefit>.", "Inside you get <feature>."],
         cta=["The download link is {in the description|on screen}, and new users get <offer>.",
              "Install it from the link below to get <offer>."]),
     fam("learning", ["open pitch+ offer cta", "open pitch cta"], products=("coding", "language"),
         open=["If you've always wanted to learn something new this year, {listen up|this is for you}.",
-              "Learning a new skill is {the best|my favourite} thing you can do for yourself, and that's where "
-              "<brand> comes in."],
-        pitch=["<brand> is <what> that <benefit>.", "There's <feature>.", "You can learn at your own pace, "
-               "{even|just} ten minutes a day."],
+              ("Learning a new skill is {the best|my favourite} thing you can do for yourself, and that's where "
+              "<brand> comes in.")],
+        pitch=["<brand> is <what> that <benefit>.", "There's <feature>.", ("You can learn at your own pace, "
+               "{even|just} ten minutes a day.")],
         offer=["Right now you get <offer>."],
         cta=["Start learning at <domain>.", "Sign up through the link below with the code <code>."]),
     fam("vpn_privacy", ["open pitch+ offer cta", "open pitch cta"], products=("vpn", "password"),
@@ -119,14 +119,14 @@ FAMILIES = [
     fam("meal_kit_dinner", ["open pitch+ offer cta", "open offer pitch cta"], products=("meal_kit", "grocery"),
         open=["{Honestly|Real talk}, dinner on a weeknight is the hardest part of my day.",
               "What's for dinner? {I hate that question|That question used to stress me out}."],
-        pitch=["<brand> <benefit>.", "Everything comes with <feature>.", "Last week we made {a curry|tacos|a "
-               "risotto} in twenty minutes."],
+        pitch=["<brand> <benefit>.", "Everything comes with <feature>.", ("Last week we made {a curry|tacos|a "
+               "risotto} in twenty minutes.")],
         offer=["You can get <offer>."],
         cta=["Go to <domain> and use the code <code>.", "The link is below, {enjoy your dinner|happy cooking}."]),
     fam("bank_card", ["open pitch+ offer cta", "open pitch cta"], products=("bank", "broker"),
         open=["Money talk for a second, {bear with me|it matters}.", "I switched banks this year, and here's why."],
-        pitch=["<brand> is <what> that <benefit>.", "You get <feature>.", "There are no hidden fees, "
-               "{which is rare|which I checked}."],
+        pitch=["<brand> is <what> that <benefit>.", "You get <feature>.", ("There are no hidden fees, "
+               "{which is rare|which I checked}.")],
         offer=["New customers get <offer>."],
         cta=["Open an account at <domain>.", "Sign up with the link in the description and enter <code>."]),
     fam("mobile_game", ["open pitch+ offer cta", "open pitch cta"], products=("game",),
@@ -161,8 +161,8 @@ FAMILIES = [
         pitch=["What helped was <brand>, <what> that <benefit>.", "It has <feature>."],
         offer=["And there's <offer>."], cta=["Start your plan at <domain>."]),
     fam("paid_partnership", ["open pitch+ cta", "open pitch offer cta"],
-        open=["This video is a paid partnership with <brand>.", "Just so you know, this segment is a paid "
-              "partnership with <brand>."],
+        open=["This video is a paid partnership with <brand>.", ("Just so you know, this segment is a paid "
+              "partnership with <brand>.")],
         pitch=["<brand> is <what>.", "What it does well: it <benefit>.", "You also get <feature>."],
         offer=["The offer is <offer>."],
         cta=["Find it at <domain>.", "Link and code below."]),
@@ -174,8 +174,8 @@ FAMILIES = [
         benefit_plural=["make <what>", "offer <feature>"],
         cta=["Go to <domain> and get <offer>.", "The code <code> gets you <offer>."]),
     fam("speaking_of", ["segue pitch+ cta", "segue pitch cta"],
-        segue=["Speaking of {saving time|staying organised|saving money|treating yourself}, let me tell you about "
-               "<brand>.", "And speaking of which, this is a good moment to mention <brand>."],
+        segue=[("Speaking of {saving time|staying organised|saving money|treating yourself}, let me tell you about "
+               "<brand>."), "And speaking of which, this is a good moment to mention <brand>."],
         pitch=["<brand> <benefit>.", "It comes with <feature>."],
         cta=["Get <offer> at <domain>.", "Use code <code>, link below."]),
     fam("personal_story", ["story found pitch cta", "story found cta"],
@@ -262,8 +262,8 @@ FAMILIES = [
         pitch=["It's <what>, {like|and} it <benefit>.", "And it's got <feature>, which is sick."],
         cta=["Go to <domain>, code <code>.", "Link's below, get <offer>."]),
     fam("friends_at", ["open pitch+ cta", "open pitch cta"],
-        open=["My friends at <brand> {sponsored|are sponsoring} this video.", "This one's thanks to my friends "
-              "at <brand>."],
+        open=["My friends at <brand> {sponsored|are sponsoring} this video.", ("This one's thanks to my friends "
+              "at <brand>.")],
         pitch=["If you don't know them, they make <what> that <benefit>.", "You get <feature>."],
         cta=["Get <offer> at <domain>.", "Use code <code>."]),
     fam("new_launch", ["open pitch+ cta", "open pitch cta"],
@@ -272,8 +272,8 @@ FAMILIES = [
         pitch=["If you <need>, it <benefit>.", "It's <what>."],
         cta=["Check it out at <domain>, and you get <offer>.", "Code <code> works on the new plan too."]),
     fam("risk_free", ["open pitch cta", "open cta"],
-        open=["You can try <brand> risk free for <days:day>.", "Try <brand> for <days:day>, and if you don't love "
-              "it, cancel."],
+        open=["You can try <brand> risk free for <days:day>.", ("Try <brand> for <days:day>, and if you don't love "
+              "it, cancel.")],
         pitch=["It's <what> that <benefit>."],
         cta=["Start your trial at <domain>.", "Link below, no card needed."]),
     fam("code_reminder", ["open cta", "open pitch cta"],

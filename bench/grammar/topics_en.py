@@ -91,34 +91,34 @@ FAMILIES = [
     fam("diy_home", "talk",
         talk=["First, turn off the {water|power} before you touch anything.",
               "You'll need a <tool>, a {level|tape measure} and some patience.",
-              "Mark the spot {twice|carefully}, then drill.", "This wall is {drywall|concrete}, so we use {anchors|a "
-              "masonry bit}.", "Sand it down until it's {smooth|flush}.", "{Let|Leave} the paint dry {overnight|for "
-              "four hours}.", "I messed this up the first time, so learn from me.",
+              "Mark the spot {twice|carefully}, then drill.", ("This wall is {drywall|concrete}, so we use {anchors|a "
+              "masonry bit}."), "Sand it down until it's {smooth|flush}.", ("{Let|Leave} the paint dry {overnight|for "
+              "four hours}."), "I messed this up the first time, so learn from me.",
               "The <tool> is the most useful thing in my toolbox.", "And now it doesn't {wobble|leak} anymore.",
               "Clean up the dust before the second coat."],
         tool=["cordless drill", "stud finder", "utility knife", "orbital sander", "socket set"]),
     fam("cars", "talk",
-        talk=["Let's pop the hood and see what we're dealing with.", "The engine is a <engine>, and it's {smooth|rough} "
-              "at idle.", "On the highway it's {quiet|pretty loud} at one twenty.", "The steering feels {light|"
-              "direct}, almost too light.", "Fuel economy was around {seven|six} litres per hundred in town.",
-              "The boot is {big enough|huge} for a family trip.", "{Change|Check} the oil every ten thousand "
-              "kilometres.", "That noise is {probably|usually} a worn belt.", "The interior is {nice|cheap "
-              "plastic}, honestly.", "Let's take it out on a back road."],
+        talk=["Let's pop the hood and see what we're dealing with.", ("The engine is a <engine>, and it's {smooth|rough} "
+              "at idle."), "On the highway it's {quiet|pretty loud} at one twenty.", ("The steering feels {light|"
+              "direct}, almost too light."), "Fuel economy was around {seven|six} litres per hundred in town.",
+              "The boot is {big enough|huge} for a family trip.", ("{Change|Check} the oil every ten thousand "
+              "kilometres."), "That noise is {probably|usually} a worn belt.", ("The interior is {nice|cheap "
+              "plastic}, honestly."), "Let's take it out on a back road."],
         engine=["two litre turbo", "hybrid", "small diesel", "V6"]),
     fam("books", "talk",
         talk=["This month I read {four|five} books, and one of them {wrecked me|I couldn't put down}.",
-              "The <genre> I read was {slow at first|fast from page one}.", "Without spoilers, the ending is "
-              "{perfect|divisive}.", "The main character {annoyed me|grew on me} a lot.", "I'd give it {four|three} "
-              "stars out of five.", "The writing is {beautiful|very plain}, and that's the point.",
-              "If you liked {her last book|the first one}, you'll love this.", "I {read|listened to} most of it on "
-              "the train.", "My book club {hated|loved} it.", "Next up on my list is a {huge|short} <genre>."],
+              "The <genre> I read was {slow at first|fast from page one}.", ("Without spoilers, the ending is "
+              "{perfect|divisive}."), "The main character {annoyed me|grew on me} a lot.", ("I'd give it {four|three} "
+              "stars out of five."), "The writing is {beautiful|very plain}, and that's the point.",
+              "If you liked {her last book|the first one}, you'll love this.", ("I {read|listened to} most of it on "
+              "the train."), "My book club {hated|loved} it.", "Next up on my list is a {huge|short} <genre>."],
         genre=["fantasy novel", "thriller", "memoir", "history book", "sci-fi novel"]),
     fam("photography", "talk",
-        talk=["I shot this at {f two point eight|f eight} and a slow shutter.", "The light was {harsh|soft} that "
-              "morning.", "Look at how the {shadows|lines} lead your eye.", "I always shoot in raw.",
+        talk=["I shot this at {f two point eight|f eight} and a slow shutter.", ("The light was {harsh|soft} that "
+              "morning."), "Look at how the {shadows|lines} lead your eye.", "I always shoot in raw.",
               "{Get down low|Step back} and the composition changes completely.", "The <lens> is my favourite lens.",
-              "Golden hour only lasts {twenty|thirty} minutes, so be ready.", "In editing I {lift the shadows|warm "
-              "it up} a bit.", "That's a little noisy at high ISO, but fine.", "Focus on the eyes, always."],
+              "Golden hour only lasts {twenty|thirty} minutes, so be ready.", ("In editing I {lift the shadows|warm "
+              "it up} a bit."), "That's a little noisy at high ISO, but fine.", "Focus on the eyes, always."],
         lens=["fifty millimetre", "wide angle", "old manual zoom", "thirty five"]),
     fam("gardening", "talk",
         talk=["The <plant> went in about {three|four} weeks ago.", "Water in the morning, not the evening.",
@@ -128,10 +128,10 @@ FAMILIES = [
               "We'll harvest the <plant> in {July|August}.", "My neighbour's garden is {way better|a jungle}."],
         plant=["tomatoes", "courgettes", "beans", "strawberries", "potatoes"]),
     fam("history", "talk",
-        talk=["In <year>, the city was {under siege|a small trading port}.", "Most people at the time {couldn't "
-              "read|lived off the land}.", "The king {refused|agreed} to sign, and that changed everything.",
-              "{Historians|Scholars} still argue about {why|how} it happened.", "The letters survive, and they're "
-              "{surprisingly funny|heartbreaking}.", "Within {ten|twenty} years, the empire was gone.",
+        talk=["In <year>, the city was {under siege|a small trading port}.", ("Most people at the time {couldn't "
+              "read|lived off the land}."), "The king {refused|agreed} to sign, and that changed everything.",
+              "{Historians|Scholars} still argue about {why|how} it happened.", ("The letters survive, and they're "
+              "{surprisingly funny|heartbreaking}."), "Within {ten|twenty} years, the empire was gone.",
               "Trade routes were {the internet|the lifeline} of the time.", "Let's look at the map of <year>.",
               "This is a myth, by the way, it never happened.", "And that brings us to the war."],
         year=["fourteen ninety two", "sixteen forty", "eighteen twelve", "nine hundred"]),

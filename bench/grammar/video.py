@@ -137,7 +137,7 @@ def _advertiser_values(adv, ctx: Ctx) -> None:
 
 
 _LATIN = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                  "a b v g d e e zh z i i k l m n o p r s t u f h c ch sh sch  y  e yu ya".split(" ")))
+                  ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "h", "c", "ch", "sh", "sch", "", "y", "", "e", "yu", "ya"]))
 
 
 def _latin(text: str) -> str:

@@ -79,7 +79,7 @@ def test_labels_lie_on_utterance_boundaries_and_utterances_are_timed_like_speech
         assert row["source"] == "grammar" and row["language"] in ("en", "ru")
         starts = [u["start"] for u in tr]
         assert starts == sorted(starts)
-        for u, nxt in zip(tr, tr[1:]):
+        for u, nxt in itertools.pairwise(tr):
             assert u["end"] <= nxt["start"]
         for u in tr:
             assert 2.0 - 1e-6 <= u["end"] - u["start"] <= 8.0 + 1e-6 and u["text"].strip()
@@ -92,7 +92,7 @@ def test_labels_lie_on_utterance_boundaries_and_utterances_are_timed_like_speech
             assert lab["family"].split(".")[1] == lab["category"]
             assert (lab["advertiser"] is not None) == (lab["category"] == "sponsor")
         labelled = sorted((lab["start"], lab["end"]) for lab in row["labels"])
-        for (_, end), (start, _) in zip(labelled, labelled[1:]):
+        for (_, end), (start, _) in itertools.pairwise(labelled):
             assert end < start
 
 
@@ -190,3 +190,22 @@ def test_asr_style_and_noise_appear_in_a_share_of_videos():
     assert " dot " in spoken and " точка " in spoken
     assert re.search(r"\b(twenty|thirty|fifty|sixty) percent\b", spoken)
     assert re.search(r"(двадцать|тридцать|пятьдесят|шестьдесят) процентов", spoken)
+
+
+def test_output_does_not_depend_on_the_interpreter_hash_seed():
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json; from bench import grammar; sp = grammar.split(seed=1); "
+            "print(json.dumps([grammar.make_videos(3, l, sp.held_families, sp.held_advertisers, seed=5) "
+            "for l in ('en', 'ru')], ensure_ascii=False))")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    digests = set()
+    for hash_seed in ("0", "123"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        out = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True,
+                             check=True).stdout
+        digests.add(hashlib.sha256(out.encode()).hexdigest())
+    assert len(digests) == 1
