@@ -36,7 +36,16 @@ class Overlay:
     end: float
     text: str | None = None
     qr: str | None = None
-    position: str = "bottom"  # bottom | top | center; QR codes go to the right-hand side
+    # bottom | top | center, or a corner: top-left | top-right | bottom-left | bottom-right.
+    # QR codes go to the right-hand side.
+    position: str = "bottom"
+    # Text style; None keeps the defaults (DejaVu Sans, height // 14, white on a black@0.7 box).
+    fontsize: int | None = None
+    font: str | None = None  # a font file
+    color: str = "white"
+    box: bool = True
+    box_color: str = "black@0.7"  # ffmpeg colour@opacity: the box lets the picture show through
+    outline: int = 0  # drawtext borderw: a dark outline keeps box-less text readable
 
 
 @dataclass
@@ -115,8 +124,23 @@ def _qr_png(payload: str, out: Path, size: int) -> Path:
 
 
 def _position(overlay: Overlay, fontsize: int) -> tuple[str, str]:
-    y = {"top": f"{fontsize}", "center": "(h-text_h)/2"}.get(overlay.position, f"h-text_h-{fontsize}")
-    return "(w-text_w)/2", y
+    vertical, _, horizontal = overlay.position.partition("-")
+    y = {"top": f"{fontsize}", "center": "(h-text_h)/2"}.get(vertical, f"h-text_h-{fontsize}")
+    x = {"left": f"{fontsize}", "right": f"w-text_w-{fontsize}"}.get(horizontal, "(w-text_w)/2")
+    return x, y
+
+
+def drawtext(overlay: Overlay, textfile: Path, fontsize: int) -> str:
+    """The drawtext filter (without enable) for a text overlay; `fontsize` applies unless the overlay sets one."""
+    size = overlay.fontsize or fontsize
+    x, y = _position(overlay, size)
+    style = f"fontfile={overlay.font or FONT}:textfile={textfile}:fontsize={size}:fontcolor={overlay.color}"
+    if overlay.box:
+        padding = 8 if overlay.fontsize is None else max(4, size // 4)  # 8: what every older script got
+        style += f":box=1:boxcolor={overlay.box_color}:boxborderw={padding}"
+    if overlay.outline:
+        style += f":borderw={overlay.outline}:bordercolor=black"
+    return f"drawtext={style}:x={x}:y={y}"
 
 
 def _video_filters(script: Script, workdir: Path, first_input: int) -> tuple[list[str], str, list[Path]]:
@@ -130,11 +154,7 @@ def _video_filters(script: Script, workdir: Path, first_input: int) -> tuple[lis
         if ov.text is not None:
             textfile = workdir / f"overlay{i}.txt"
             textfile.write_text(ov.text, encoding="utf-8")
-            x, y = _position(ov, fontsize)
-            graph.append(
-                f"[{label}]drawtext=fontfile={FONT}:textfile={textfile}:fontsize={fontsize}:fontcolor=white"
-                f":box=1:boxcolor=black@0.7:boxborderw=8:x={x}:y={y}:{enable}[{out}]"
-            )
+            graph.append(f"[{label}]{drawtext(ov, textfile, fontsize)}:{enable}[{out}]")
         elif ov.qr is not None:
             images.append(_qr_png(ov.qr, workdir / f"qr{i}.png", qr_size))
             src = f"{first_input + len(images) - 1}:v"

@@ -1,0 +1,244 @@
+"""Reading one text line that text_regions found: Tesseract in single-line mode on the line alone, upscaled.
+
+A line is read up to four ways (Otsu and adaptive binarisation, Tesseract's own on the grey crop, the other
+polarity) and the most confident reading kept; a clear line stops after the first. Texture that only looks
+like a line reads with low confidence on the first try and is dropped without the other tries.
+
+Exact tokens matter more than words: an erid token, a domain or a promo code is useless with one character
+wrong, and the Russian+English model is free to read a Latin "B" as Cyrillic "В" or "0" as "О". So where the
+first reading holds one, that word is read again by a second Tesseract instance restricted to the characters
+such a token can have (tessedit_char_whitelist), and the restricted reading replaces it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+TARGET_HEIGHT = 34  # px: a glyph row upscaled to about this is what Tesseract's LSTM reads best
+CLEAR = 85.0  # a reading this confident is kept without trying the other binarisations
+HOPELESS = 20.0  # a first reading below this is texture, not text: no further tries
+METHODS = ("otsu", "grey", "adaptive", "inverse")
+
+_ERID_WORD = re.compile(r"^[eе][rгp][iі1l|!][dд][:;.=№]?$", re.IGNORECASE)
+_ERID_GLUED = re.compile(r"^[eе][rгp][iі1l|!][dд][:;.=№]+(\w{4,})$", re.IGNORECASE)
+# Cyrillic letters the model puts in a misread "erid" («ета», «епа»: "ri" read as one letter).
+_LOOKALIKE = str.maketrans({"е": "e", "т": "t", "р": "r", "а": "a", "и": "i", "п": "ri", "н": "ri", "й": "i"})
+_CODE_WORD = re.compile(r"^(?:промокод\w*|код\w*|code|promo)[:]?$", re.IGNORECASE)
+_DOMAIN = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,6}(?:/\S*)?[.,]?$", re.IGNORECASE)
+# erid tokens are base58 (the Bitcoin alphabet: no 0, O, I or l), which settles the look-alikes a free reading
+# gets wrong: a "0" or "O" in a token can only be "o", an "I", "l" or "|" only "1".
+BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_TO_BASE58 = str.maketrans("0OIl|", "oo111")
+WHITELISTS = {
+    "erid": BASE58,
+    "url": "abcdefghijklmnopqrstuvwxyz0123456789.-/:_",
+    "code": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_",
+}
+_SHAPES = {
+    "erid": re.compile(r"^[1-9A-HJ-NP-Za-km-z]{6,40}$"),
+    "url": _DOMAIN,
+    "code": re.compile(r"^[A-Z0-9_-]{3,25}$"),
+}
+
+
+@dataclass
+class Word:
+    text: str
+    confidence: float
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the prepared image
+
+
+@dataclass
+class Reading:
+    text: str
+    confidence: float  # 0-100
+    words: list[Word] = field(default_factory=list)
+    image: np.ndarray | None = None  # the prepared (upscaled, binarised) image the words were read from
+
+
+def prepare(crop: np.ndarray, glyph_height: int, light: bool, method: str) -> np.ndarray:
+    """Dark text on white, upscaled so that a glyph is about TARGET_HEIGHT px, binarised by `method`."""
+    import cv2
+
+    scale = min(4.0, max(1.0, TARGET_HEIGHT / max(glyph_height, 1)))
+    image = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC) if scale > 1 else crop
+    if light != (method == "inverse"):
+        image = 255 - image
+    if method == "adaptive":
+        block = int(TARGET_HEIGHT * 1.5) | 1
+        image = cv2.adaptiveThreshold(image, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 12)
+    elif method != "grey":
+        image = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]
+    if method != "grey":
+        image = _drop_border_blobs(image)
+    return cv2.copyMakeBorder(image, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
+
+
+def _drop_border_blobs(binary: np.ndarray) -> np.ndarray:
+    """Whiten what cannot be a glyph of the line: specks (noise, compression), and blobs that touch the top or
+    bottom edge with their middle outside the glyph band (texture cut by the crop; the crop leaves a margin
+    above and below the glyphs, so a glyph that touches texture keeps its middle inside the band)."""
+    import cv2
+
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(255 - binary, connectivity=8)
+    if count <= 1:
+        return binary
+    height, width = binary.shape
+    x, y, w, h, area = stats.T
+    middle = centroids[:, 1]
+    at_edge = (y == 0) | (y + h >= height) | (x == 0) | (x + w >= width)
+    outside = (middle < 0.3 * height) | (middle > 0.7 * height)
+    # A blob as high as the crop is the edge of a box or of the picture: glyphs sit inside the margins.
+    drop = (area < 10) | (at_edge & outside) | (h >= 0.9 * height)
+    drop[0] = False
+    if not drop.any():
+        return binary
+    out = binary.copy()
+    out[drop[labels]] = 255
+    return out
+
+
+class LineReader:
+    """Two Tesseract instances: the Russian+English reader, and the restricted one for exact tokens."""
+
+    def __init__(self, tessdata: str, languages: str) -> None:
+        import tesserocr
+
+        self._tess = tesserocr
+        self._api = tesserocr.PyTessBaseAPI(path=tessdata, lang=languages, psm=tesserocr.PSM.SINGLE_LINE)
+        # English alone: tokens are Latin letters and digits, and a whitelist cannot steer a model that
+        # was trained to expect Cyrillic.
+        self._exact = tesserocr.PyTessBaseAPI(path=tessdata, lang="eng", psm=tesserocr.PSM.SINGLE_LINE)
+        self._whitelist: str | None = None
+
+    def close(self) -> None:
+        self._api.End()
+        self._exact.End()
+
+    def read(self, crop: np.ndarray, glyph_height: int, light: bool) -> Reading | None:
+        """The best reading of a line crop, its tokens re-read exactly; None when it reads as nothing."""
+        best: Reading | None = None
+        for i, method in enumerate(METHODS):
+            reading = self._read(prepare(crop, glyph_height, light, method))
+            if best is None or _better(reading, best):
+                best = reading
+            if best.confidence >= CLEAR or (i == 0 and best.confidence < HOPELESS):
+                break
+        if best is None or not best.text:
+            return None
+        return self.fix_tokens(best)
+
+    def _read(self, image: np.ndarray) -> Reading:
+        from PIL import Image
+
+        tess = self._tess
+        self._api.SetImage(Image.fromarray(image))
+        self._api.Recognize()
+        words: list[Word] = []
+        iterator = self._api.GetIterator()
+        if iterator is not None:
+            for item in tess.iterate_level(iterator, tess.RIL.WORD):
+                try:
+                    text = item.GetUTF8Text(tess.RIL.WORD).strip()
+                except RuntimeError:
+                    continue
+                box = item.BoundingBox(tess.RIL.WORD)
+                if text and box is not None:
+                    words.append(Word(text, item.Confidence(tess.RIL.WORD), box))
+        text = " ".join(w.text for w in words)
+        confidence = float(self._api.MeanTextConf()) if words else 0.0
+        return Reading(text, confidence, words, image)
+
+    def fix_tokens(self, reading: Reading) -> Reading:
+        """Re-read erid tokens, domains and promo codes with the restricted instance; the keyword before an
+        erid token is written "erid:" however it was misread, so that the signal finder sees it."""
+        words = []
+        for word in reading.words:  # "erid:2Vtzq…" read as one word: keyword and token apart
+            glued = _ERID_GLUED.match(word.text)
+            words += [Word("erid:", word.confidence, word.box), Word(glued.group(1).translate(_TO_BASE58), word.confidence, word.box)] \
+                if glued else [word]
+        for i, word in enumerate(words):
+            kind, target = _token_at(words, i)
+            if kind is None or target is None or (target > 0 and words[target].box == words[target - 1].box):
+                continue  # nothing to re-read, or a glued token: its box holds the keyword too
+            if kind == "erid":
+                _join_split_token(words, target)
+            first = words[target]
+            free = first.text.rstrip("|").translate(_TO_BASE58) if kind == "erid" else first.text  # "|": a box edge
+            exact, confidence = self._restricted(reading.image, first.box, kind)
+            # The restricted reading wins unless the free one (look-alikes settled) is valid and surer.
+            if exact and _SHAPES[kind].match(exact) and not (_SHAPES[kind].match(free) and first.confidence > confidence):
+                words[target] = Word(exact, confidence, first.box)
+            elif _SHAPES[kind].match(free):
+                words[target] = Word(free, first.confidence, first.box)
+            if kind == "erid" and target != i and _SHAPES["erid"].match(words[target].text):
+                words[i] = Word("erid:", word.confidence, word.box)
+        text = " ".join(w.text for w in words)
+        return Reading(text, reading.confidence, words, reading.image)
+
+    def _restricted(self, image: np.ndarray | None, box: tuple[int, int, int, int], kind: str) -> tuple[str, float]:
+        """(reading, confidence) of one word's box by the instance restricted to `kind`'s characters."""
+        from PIL import Image
+
+        if image is None:
+            return "", 0.0
+        x0, y0, x1, y1 = box
+        pad = 6
+        crop = image[max(0, y0 - pad): y1 + pad, max(0, x0 - pad): x1 + pad]
+        if crop.size == 0:
+            return "", 0.0
+        if self._whitelist != kind:
+            self._exact.SetVariable("tessedit_char_whitelist", WHITELISTS[kind])
+            self._whitelist = kind
+        self._exact.SetImage(Image.fromarray(np.pad(crop, 10, constant_values=255)))
+        text = "".join(self._exact.GetUTF8Text().split())
+        return text, float(self._exact.MeanTextConf())
+
+
+def _token_at(words: list[Word], i: int) -> tuple[str | None, int | None]:
+    """(kind, index of the token word) when words[i] is an erid keyword, a code word, or a domain itself."""
+    text = words[i].text
+    if i + 1 < len(words) and _is_erid_keyword(text, words[i + 1].text):
+        return "erid", i + 1
+    if _CODE_WORD.match(text) and i + 1 < len(words):
+        return "code", i + 1
+    if _DOMAIN.match(text) and not text[:1].isupper() and any(c.isalpha() for c in text.split(".")[-1]):
+        return "url", i
+    return None, None
+
+
+def _join_split_token(words: list[Word], at: int) -> None:
+    """Tesseract sometimes puts a space inside a long token ("tNUu8TPWn1 7DmEbyH"): a word that follows with
+    less than a space's gap and only token characters is the token's tail."""
+    while at + 1 < len(words):
+        a, b = words[at], words[at + 1]
+        gap, height = b.box[0] - a.box[2], a.box[3] - a.box[1]
+        if not re.fullmatch(r"[A-Za-z0-9]+", b.text) or gap > 0.25 * height:
+            return
+        box = (a.box[0], min(a.box[1], b.box[1]), b.box[2], max(a.box[3], b.box[3]))
+        words[at] = Word(a.text + b.text, min(a.confidence, b.confidence), box)
+        del words[at + 1]
+
+
+def _is_erid_keyword(word: str, following: str) -> bool:
+    """"erid" as read, or a short misreading of it ("eri:", "rid:", «ета:») right before a token-shaped word."""
+    if _ERID_WORD.match(word):
+        return True
+    token = following.translate(_TO_BASE58)
+    # Mostly token characters (the restricted pass mends the odd "/" or "("), letters and digits mixed.
+    share = len(re.findall(r"[1-9A-HJ-NP-Za-km-z]", token)) / max(len(token), 1)
+    looks_like_token = len(token) >= 8 and share >= 0.85 and any(c.isdigit() for c in token) \
+        and any(c.isalpha() for c in token)
+    near = difflib.SequenceMatcher(None, word.lower().rstrip(":;.").translate(_LOOKALIKE), "erid").ratio() >= 0.5
+    return looks_like_token and word.endswith((":", ";")) and len(word) <= 6 and near
+
+
+def _better(a: Reading, b: Reading) -> bool:
+    """More confident wins; a reading that found words beats one that found none."""
+    if bool(a.words) != bool(b.words):
+        return bool(a.words)
+    return a.confidence > b.confidence

@@ -1,0 +1,214 @@
+"""Where text may be in a frame: cheap candidate lines for the OCR to read, a few milliseconds per frame.
+
+Tesseract's own page layout on a whole busy frame is slow and easily lost: a caption in a corner over a moving,
+colourful picture came back as nothing or a fragment. So lines are found first, the way a person's eye finds
+them: glyphs are small blobs that stand out from their surroundings (much lighter, or much darker, than the
+local mean), of one height, in a row, with calm above and below. Each such row becomes a box that the OCR
+then reads at its own scale. Texture makes blobs too, but rarely a row of same-height blobs with nothing
+around it; what slips through is cheap to reject by the OCR's confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+_MIN_H, _MAX_H = 5, 70  # glyph heights (px) that a 960-wide frame can hold as readable text
+
+
+@dataclass(frozen=True)
+class Box:
+    x: int
+    y: int
+    w: int
+    h: int
+    light: bool  # light text on a darker ground (overlays mostly are)
+    glyphs: int  # blobs that made the row
+    clutter: float  # blobs of glyph size just above and below, per glyph: high on texture, ~0 on a caption
+
+    @property
+    def score(self) -> float:
+        return self.glyphs / (1.0 + 2.0 * self.clutter)
+
+    def grow(self, shape: tuple[int, int], dx: float, dy: float) -> tuple[int, int, int, int]:
+        """(x0, y0, x1, y1) padded by dx, dy line heights and clipped to the frame."""
+        px, py = int(self.h * dx), int(self.h * dy)
+        return (max(0, self.x - px), max(0, self.y - py),
+                min(shape[1], self.x + self.w + px), min(shape[0], self.y + self.h + py))
+
+
+def _blobs(gray: np.ndarray, light: bool, contrast: int) -> np.ndarray:
+    """Stats (x, y, w, h, area) of blobs `contrast` grey levels above (or below) their surroundings that could
+    be glyphs (or a few glyphs run together): at most a few times wider than high, not a solid block, and with
+    calm just above and below. That last test is what tells a caption from texture: on a box, or on a smooth
+    part of the picture, a glyph has nothing right over or under it; a speck of foliage or noise has."""
+    import cv2
+
+    image = gray if light else 255 - gray
+    mask = cv2.adaptiveThreshold(image, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 31, -contrast)
+    stats = cv2.connectedComponentsWithStats(mask, connectivity=8)[2][1:]
+    x, y, w, h, area = stats.T
+    keep = (h >= _MIN_H) & (h <= _MAX_H) & (w <= 12 * h) & (area / np.maximum(w * h, 1) < 0.9) & (area >= 8)
+    stats = stats[keep]
+    return stats[_calm(cv2.integral(mask), stats)].astype(np.int32)
+
+
+def _calm(integral: np.ndarray, stats: np.ndarray) -> np.ndarray:
+    """True for blobs with (almost) no marked pixels in the strips a quarter of their height above and below."""
+    x, y, w, h = (stats[:, k].astype(np.int64) for k in range(4))
+    rows, cols = integral.shape[0] - 1, integral.shape[1] - 1
+    band = np.maximum(2, h // 4)
+
+    def total(y0: np.ndarray, y1: np.ndarray) -> np.ndarray:
+        y0, y1 = np.clip(y0, 0, rows), np.clip(y1, 0, rows)
+        x0, x1 = np.clip(x, 0, cols), np.clip(x + w, 0, cols)
+        return integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
+
+    marked = total(y - band, y) + total(y + h, y + h + band)
+    return marked <= 0.08 * 2 * band * w
+
+
+def _links(stats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of blobs that sit next to each other in a row: similar height, overlapping vertically, close.
+
+    Blobs are bucketed by their vertical centre (buckets about half a glyph high, twice, offset by half a bucket,
+    so that two blobs of a row share a bucket in at least one of the two) and sorted by x within a bucket; only
+    a few sort-order neighbours are compared, so the cost stays linear in the number of blobs."""
+    x, y, w, h = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
+    cy = y + h / 2
+    pairs_a, pairs_b = [], []
+    for scale_offset, offset in ((0.0, 0.0), (0.0, 0.5), (0.5, 0.0), (0.5, 0.5)):
+        scale = np.floor(np.log2(h) + scale_offset)  # height class (2x steps): small letters meet capitals
+        bucket = np.floor(cy / (0.5 * 2 ** scale) + offset)
+        order = np.lexsort((x, bucket, scale))
+        for step in (1, 2, 3):
+            a, b = order[:-step], order[step:]
+            same = (bucket[a] == bucket[b]) & (scale[a] == scale[b])
+            hi, lo = np.maximum(h[a], h[b]), np.minimum(h[a], h[b])
+            gap = x[b] - (x[a] + w[a])
+            overlap = np.minimum(y[a] + h[a], y[b] + h[b]) - np.maximum(y[a], y[b])
+            ok = same & (gap <= 1.5 * hi) & (hi <= 2.2 * lo) & (overlap >= 0.5 * lo)
+            pairs_a.append(a[ok])
+            pairs_b.append(b[ok])
+    return np.concatenate(pairs_a), np.concatenate(pairs_b)
+
+
+def _rows(stats: np.ndarray) -> list[np.ndarray]:
+    """Blob indices grouped into rows (connected through links), rows of one blob dropped."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    a, b = _links(stats)
+    n = len(stats)
+    graph = coo_matrix((np.ones(len(a), np.int8), (a, b)), shape=(n, n))
+    _, row = connected_components(graph, directed=False)
+    order = np.argsort(row, kind="stable")
+    groups = np.split(order, np.flatnonzero(np.diff(row[order])) + 1)
+    return [g for g in groups if len(g) >= 2]
+
+
+def _clutter(stats: np.ndarray, box: tuple[int, int, int, int], glyphs: int) -> float:
+    """Blobs of about the row's height in the bands one row above and below it, per blob of the row."""
+    x0, y0, x1, y1 = box
+    h = y1 - y0
+    cx = stats[:, 0] + stats[:, 2] / 2
+    cy = stats[:, 1] + stats[:, 3] / 2
+    near = (cx >= x0) & (cx <= x1) & (((cy >= y0 - h) & (cy < y0)) | ((cy > y1) & (cy <= y1 + h)))
+    near &= stats[:, 3] >= 0.4 * h
+    return float(near.sum()) / glyphs
+
+
+def _row_box(s: np.ndarray) -> tuple[int, int, int, int, int]:
+    """(x0, y0, x1, y1, glyph height) of a row: its top and bottom from the typical glyph, so that one tall
+    blob of texture touching the row does not stretch it."""
+    height = int(np.median(s[:, 3]))
+    typical = s[s[:, 3] <= 1.6 * height]
+    return (int(s[:, 0].min()), int(typical[:, 1].min()), int((s[:, 0] + s[:, 2]).max()),
+            int((typical[:, 1] + typical[:, 3]).max()), height)
+
+
+def find_lines(gray: np.ndarray, contrast: int = 28, max_lines: int = 8) -> list[Box]:
+    """Candidate text lines in a grey frame, the likeliest first, at most `max_lines`."""
+    found: list[Box] = []
+    for light in (True, False):
+        stats = _blobs(gray, light, contrast)
+        if len(stats) < 2:
+            continue
+        boxes = []
+        for members in sorted(_rows(stats), key=len, reverse=True)[: 8 * max_lines]:
+            s = stats[members]
+            x0, y0, x1, y1, height = _row_box(s)
+            if x1 - x0 < 1.5 * height or s[:, 2].sum() < 2 * height:
+                continue  # not one line of at least a short word
+            clutter = _clutter(stats, (x0, y0, x1, y1), len(members))
+            if clutter < 1.5:
+                boxes.append(Box(x0, y0, x1 - x0, y1 - y0, light, len(members), clutter))
+        boxes = _merge_rows(_drop_nested(sorted(boxes, key=lambda b: -b.score)[: 6 * max_lines]))
+        found += _merge_rows([_extend(b, stats) for b in boxes])
+    found = [b for b in _drop_nested(sorted(found, key=lambda b: -b.score))
+             if (b.glyphs >= 3 or b.w >= 3 * b.h) and b.h <= _MAX_H]
+    return found[:max_lines]
+
+
+def _extend(box: Box, stats: np.ndarray) -> Box:
+    """Grow a line sideways over the blobs that sit on it: a capital, a short word («А.», "—") or a word of
+    another height class that made no row of its own, as long as each is within a glyph height of the line."""
+    h = box.h
+    x, y, w, bh = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
+    cy = y + bh / 2
+    on_line = (bh >= 0.3 * h) & (bh <= 1.6 * h) & (cy >= box.y - 0.1 * h) & (cy <= box.y + box.h + 0.1 * h) \
+        & (y >= box.y - 0.6 * h) & (y + bh <= box.y + box.h + 0.6 * h)
+    starts, ends = x[on_line], x[on_line] + w[on_line]
+    x0, x1 = box.x, box.x + box.w
+    added = 0
+    while True:
+        left = (ends < x0) & (ends >= x0 - 1.2 * h)
+        right = (starts > x1) & (starts <= x1 + 1.2 * h)
+        if not (left.any() or right.any()):
+            break
+        x0 = min(x0, int(starts[left].min())) if left.any() else x0
+        x1 = max(x1, int(ends[right].max())) if right.any() else x1
+        added += int(left.sum() + right.sum())
+    return Box(x0, box.y, x1 - x0, box.h, box.light, box.glyphs + added, box.clutter)
+
+
+def _merge_rows(boxes: list[Box]) -> list[Box]:
+    """Join pieces of one line: capitals and small letters, or words, can come out as separate rows. Pieces of
+    one polarity that overlap vertically, with about the same height, and lie within a few glyph heights of
+    each other (a short word such as «А.» may be missing between them) are one line. One sweep from the left."""
+    lines: list[Box] = []
+    for b in sorted(boxes, key=lambda b: b.x):
+        for i, a in enumerate(lines):
+            lo, hi = min(a.h, b.h), max(a.h, b.h)
+            overlap = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
+            gap = b.x - (a.x + a.w)
+            tight = overlap >= 0.8 * lo and hi <= 1.3 * lo  # the same baseline and size: surely one line
+            if a.light == b.light and overlap >= 0.6 * lo and hi <= 1.8 * lo and gap <= (6 if tight else 3) * hi:
+                lines[i] = _union(a, b)
+                break
+        else:
+            lines.append(b)
+    return lines
+
+
+def _union(a: Box, b: Box) -> Box:
+    x0, y0 = min(a.x, b.x), min(a.y, b.y)
+    x1, y1 = max(a.x + a.w, b.x + b.w), max(a.y + a.h, b.y + b.h)
+    glyphs = a.glyphs + b.glyphs
+    return Box(x0, y0, x1 - x0, y1 - y0, a.light, glyphs, (a.clutter * a.glyphs + b.clutter * b.glyphs) / glyphs)
+
+
+def _drop_nested(boxes: list[Box]) -> list[Box]:
+    """The same text is found in both polarities (a glyph's outline, its hole): keep the better-scored box."""
+    kept: list[Box] = []
+    for b in boxes:
+        if not any(_overlap(b, k) > 0.6 for k in kept):
+            kept.append(b)
+    return kept
+
+
+def _overlap(a: Box, b: Box) -> float:
+    w = min(a.x + a.w, b.x + b.w) - max(a.x, b.x)
+    h = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
+    return max(0, w) * max(0, h) / min(a.w * a.h, b.w * b.h) if w > 0 and h > 0 else 0.0
