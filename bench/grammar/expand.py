@@ -110,7 +110,12 @@ _TLD_RU = {"ru": "ру", "com": "ком", "io": "ио", "net": "нет", "org": 
 
 def transliterate(word: str) -> str:
     """A Latin brand name as a Russian recogniser might write it («Kivora» → «кивора»)."""
-    out = word.lower().replace("sh", "ш").replace("ch", "ч").replace("oo", "у").replace("ee", "и")
+    out = word.lower()
+    for latin, cyr in (("sch", "ск"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("yu", "ю"),
+                       ("ya", "я"), ("oo", "у"), ("ee", "и"), ("ai", "ай"), ("oi", "ой"), ("ei", "ей"), ("ck", "к"), ("ea", "и"),
+                       ("ie", "и"), ("ph", "ф")):
+        out = out.replace(latin, cyr)
+    out = re.sub(r"y\b", "и", out)
     return "".join(_TRANSLIT.get(c, c) for c in out)
 
 
@@ -123,7 +128,7 @@ def spoken_domain(domain: str, ctx: Ctx) -> str:
     parts = domain.split(".")
     if ctx.language == "ru":
         name = " точка ".join(parts[:-1]).replace("-", " ")
-        if roll < 0.6 and re.fullmatch(r"[a-z0-9 ]+", name.replace(" точка ", " ")):
+        if ctx.asr and roll < 0.6 and re.fullmatch(r"[a-z0-9 ]+", name.replace(" точка ", " ")):
             name = " точка ".join(transliterate(p) for p in parts[:-1])
         return f"{name} точка {_TLD_RU.get(parts[-1], parts[-1])}"
     return " dot ".join(parts).replace("-", " dash ")
