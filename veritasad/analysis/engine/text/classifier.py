@@ -1,24 +1,26 @@
-"""The ad classifier over transcript windows: TF-IDF character n-grams of an utterance and its neighbours, plus
-language-independent signal counts and the position in the video, into a multinomial logistic regression.
+"""The ad model over transcript utterances: a text classifier and the signals, combined by the rule in ensemble.py.
 
-Character n-grams survive ASR spelling noise and work for Russian morphology; the signal counts carry over between
-languages, so a model trained on one language still gets some purchase on the other.
+The classifier reads an utterance and its neighbours (features.py: character TF-IDF, the multilingual sentence
+encoder, or both) into a multinomial logistic regression; it is given no signal counts, so that the two parts stay
+apart and the combiner can weigh each. `mode` picks what predict_proba returns: "combined" (the product), or one part
+alone ("classifier", "signals") for the benchmark's side-by-side rows.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import joblib
 import numpy as np
 import sklearn
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from veritasad.analysis.engine.text import features
 from veritasad.analysis.engine.text.dataset import (
     CLASSES,
     LabelledVideo,
@@ -26,94 +28,110 @@ from veritasad.analysis.engine.text.dataset import (
     training_files,
     utterance_labels,
 )
+from veritasad.analysis.engine.text.ensemble import Combiner, strong_flags
+from veritasad.analysis.engine.text.rules import rule_proba
 from veritasad.analysis.engine.text.signals import count_signals
 from veritasad.analysis.engine.types import Utterance
 
 log = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).resolve().parent / "model" / "ad_classifier.joblib"
-_SIGNAL_KINDS = ("sponsor", "cta", "promo_code", "discount", "link_hint", "url", "selfpromo", "interaction",
-                 "label_ru", "partner_ru", "erid", "legal_entity", "label_en")
-# A language needs this many training videos before the classifier, not the rules, decides for it.
+DEFAULT_REPRESENTATION: features.Kind = "tfidf"
+# A language needs this many training videos before the model, not the rules alone, decides for it.
 MIN_VIDEOS_PER_LANGUAGE = 20
-CONTEXT_WEIGHT = 0.5  # neighbours inform, the utterance itself decides
+STACK_FOLDS = 4
+FORMAT = 2  # bumped whenever AdClassifier's fields change: an older pickle is retrained, not trusted
+Mode = Literal["combined", "classifier", "signals"]
 
-
-def _before(utterances: list[Utterance], i: int, reach: int = 2) -> str:
-    return " ".join(u.text for u in utterances[max(0, i - reach): i])
-
-
-def _after(utterances: list[Utterance], i: int, reach: int = 2) -> str:
-    return " ".join(u.text for u in utterances[i + 1: i + 1 + reach])
-
-
-def _numeric(utterances: list[Utterance], duration: float) -> np.ndarray:
-    rows = []
-    total = max(duration, utterances[-1].end if utterances else 1.0, 1.0)
-    for i, u in enumerate(utterances):
-        own = count_signals(u.text)
-        before = count_signals(_before(utterances, i))
-        after = count_signals(_after(utterances, i))
-        pos = u.start / total
-        rows.append([min(own.get(k, 0), 2) for k in _SIGNAL_KINDS] + [min(before.get(k, 0), 3) / 2 for k in _SIGNAL_KINDS]
-                    + [min(after.get(k, 0), 3) / 2 for k in _SIGNAL_KINDS] + [pos, float(pos < 0.1), float(pos > 0.9)])
-    return np.asarray(rows, dtype=np.float32).reshape(len(utterances), 3 * len(_SIGNAL_KINDS) + 3)
 
 
 @dataclass
 class AdClassifier:
-    """Fitted featurisers + model, and which languages it was trained on (the report says which path decided)."""
+    """Fitted representation, classifier and combiner, and which languages it was trained on."""
 
-    center: TfidfVectorizer
-    context: TfidfVectorizer
+    representation: features.Representation
     model: LogisticRegression
+    combiner: Combiner
     languages: dict[str, int] = field(default_factory=dict)
+    mode: Mode = "combined"
     sklearn_version: str = sklearn.__version__
+    format: int = FORMAT
 
-    def _features(self, utterances: list[Utterance], duration: float) -> sparse.csr_matrix:
-        return _stack(self.center, self.context, utterances, duration)
+    def with_mode(self, mode: Mode) -> AdClassifier:
+        return dataclasses.replace(self, mode=mode)
 
     def predict_proba(self, utterances: list[Utterance], duration: float = 0.0) -> np.ndarray:
         """Rows: utterances; columns: CLASSES ("none", "sponsor", "selfpromo", "interaction")."""
         if not utterances:
             return np.zeros((0, len(CLASSES)))
-        proba = self.model.predict_proba(self._features(utterances, duration))
-        out = np.zeros((len(utterances), len(CLASSES)))
-        for j, cls in enumerate(self.model.classes_):
-            out[:, CLASSES.index(cls)] = proba[:, j]
-        return out
+        counts = [count_signals(u.text) for u in utterances]
+        p_sig = rule_proba(utterances, counts)
+        if self.mode == "signals":
+            return p_sig
+        p_clf = _classify(self.model, self.representation.transform(utterances, duration))
+        if self.mode == "classifier":
+            return p_clf
+        return self.combiner.combine(p_clf, p_sig, strong_flags(counts))
 
     def covers(self, language: str | None) -> bool:
         return bool(language) and self.languages.get(language or "", 0) >= MIN_VIDEOS_PER_LANGUAGE
 
 
-def _stack(center: TfidfVectorizer, context: TfidfVectorizer, utterances: list[Utterance],
-           duration: float) -> sparse.csr_matrix:
-    """Features of each utterance: its own text, the text before and after it (apart, so that the sentence before an
-    ad read is not mistaken for its start), signal counts of all three, and its position."""
-    n = range(len(utterances))
-    return sparse.hstack([
-        center.transform([u.text.lower() for u in utterances]),
-        CONTEXT_WEIGHT * context.transform([_before(utterances, i).lower() for i in n]),
-        CONTEXT_WEIGHT * context.transform([_after(utterances, i).lower() for i in n]),
-        sparse.csr_matrix(_numeric(utterances, duration)),
-    ]).tocsr()
+def _classify(model: LogisticRegression, x) -> np.ndarray:
+    proba = model.predict_proba(x)
+    out = np.zeros((x.shape[0], len(CLASSES)))
+    for j, cls in enumerate(model.classes_):
+        out[:, CLASSES.index(cls)] = proba[:, j]
+    return out
 
 
-def fit(videos: list[LabelledVideo], c: float = 4.0) -> AdClassifier:
-    videos = [v for v in videos if v.utterances]
-    center = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, max_features=40000, sublinear_tf=True)
-    context = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_features=20000, sublinear_tf=True)
-    center.fit([u.text.lower() for v in videos for u in v.utterances])
-    context.fit([_after(v.utterances, i).lower() for v in videos for i in range(len(v.utterances))])
-    x = sparse.vstack([_stack(center, context, v.utterances, v.duration) for v in videos]).tocsr()
+def _fit_classifier(videos: list[LabelledVideo], kind: features.Kind, c: float,
+                    vectors: dict[str, np.ndarray] | None) -> tuple[features.Representation, LogisticRegression]:
+    from scipy import sparse
+
+    rep = features.Representation(kind).fit([v.utterances for v in videos])
+    x = sparse.vstack([rep.transform(v.utterances, v.duration, vectors.get(v.video_id) if vectors else None)
+                       for v in videos]).tocsr()
     y = [lab for v in videos for lab in utterance_labels(v)]
-    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
-    model.fit(x, y)
+    # tol 1e-3: six times faster than the default here, and no worse on held-out families
+    return rep, LogisticRegression(C=c, max_iter=500, tol=1e-3, class_weight="balanced").fit(x, y)
+
+
+def family_of(video: LabelledVideo) -> str:
+    """The phrasing family a video is grouped by when the stacker's folds are drawn: its most used family when the
+    data says (generated sets do), else the video itself (real data: each video its own group)."""
+    return max(set(video.families), key=video.families.count) if video.families else video.video_id
+
+
+def fit(videos: list[LabelledVideo], c: float = 4.0, representation: features.Kind = DEFAULT_REPRESENTATION,
+        vectors: dict[str, np.ndarray] | None = None, folds: int = STACK_FOLDS) -> AdClassifier:
+    """Train the classifier on all `videos`, and the combiner on out-of-family predictions of `folds` classifiers.
+    `vectors`: sentence embeddings per video id, precomputed (the benchmark caches them)."""
+    videos = [v for v in videos if v.utterances]
+    if representation != "tfidf" and vectors is None:
+        vectors = {v.video_id: features.embed([u.text for u in v.utterances]) for v in videos}
+    groups = sorted({family_of(v) for v in videos})
+    fold_of = {g: i % folds for i, g in enumerate(np.random.default_rng(0).permutation(groups))}
+    p_clf, p_sig, flags, labels = [], [], [], []
+    for k in range(folds):
+        train = [v for v in videos if fold_of[family_of(v)] != k]
+        test = [v for v in videos if fold_of[family_of(v)] == k]
+        if not train or not test or len({lab for v in train for lab in utterance_labels(v)}) < 2:
+            continue
+        rep, model = _fit_classifier(train, representation, c, vectors)
+        for v in test:
+            counts = [count_signals(u.text) for u in v.utterances]
+            x = rep.transform(v.utterances, v.duration, vectors.get(v.video_id) if vectors else None)
+            p_clf.append(_classify(model, x))
+            p_sig.append(rule_proba(v.utterances, counts))
+            flags.append(strong_flags(counts))
+            labels += utterance_labels(v)
+    rep, model = _fit_classifier(videos, representation, c, vectors)
+    combiner = Combiner().fit(np.vstack(p_clf), np.vstack(p_sig), np.vstack(flags), labels)
     languages: dict[str, int] = {}
     for v in videos:
         languages[v.language] = languages.get(v.language, 0) + 1
-    return AdClassifier(center, context, model, languages)
+    return AdClassifier(rep, model, combiner, languages)
 
 
 def save(clf: AdClassifier, path: Path = MODEL_FILE) -> None:
@@ -127,7 +145,8 @@ def load(path: Path = MODEL_FILE) -> AdClassifier:
     (seconds on the seed set) rather than trust an incompatible pickle."""
     try:
         clf = joblib.load(path)
-        if isinstance(clf, AdClassifier) and clf.sklearn_version == sklearn.__version__:
+        if isinstance(clf, AdClassifier) and clf.sklearn_version == sklearn.__version__ and \
+                getattr(clf, "format", 1) == FORMAT:
             return clf
         log.warning("ad classifier at %s was built with scikit-learn %s; retraining", path,
                     getattr(clf, "sklearn_version", "?"))

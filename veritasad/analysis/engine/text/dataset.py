@@ -33,6 +33,7 @@ class LabelledVideo:
     utterances: list[Utterance]
     labels: list[Label] = field(default_factory=list)
     source: str = ""
+    families: list[str] = field(default_factory=list)  # phrasing families of its segments (generated data only)
 
 
 def parse_video(row: dict) -> LabelledVideo:
@@ -41,7 +42,7 @@ def parse_video(row: dict) -> LabelledVideo:
     labels = [Label(float(x["start"]), float(x["end"]), str(x["category"])) for x in row.get("labels", [])]
     duration = float(row.get("duration") or (utterances[-1].end if utterances else 0.0))
     return LabelledVideo(str(row["video_id"]), str(row.get("language") or ""), duration, utterances, labels,
-                         str(row.get("source", "")))
+                         str(row.get("source", "")), [str(f) for f in row.get("families", [])])
 
 
 def load_jsonl(path: Path) -> list[LabelledVideo]:

@@ -14,6 +14,9 @@ from veritasad.analysis.engine.text.signals import count_signals
 from veritasad.analysis.engine.types import Utterance
 
 _OPENERS = ("sponsor", "label_ru", "partner_ru", "label_en", "erid")
+# Evidence that on its own says "this is an ad", whatever else is said (see ensemble.py): a code, a token, a label,
+# a sponsor phrase, or a discount in the same breath as a brand's link.
+STRONG_KINDS = ("promo_code", "erid", "label_ru", "label_en", "sponsor", "partner_ru", "discount_with_link")
 _CLOSERS = ("promo_code", "link_hint", "discount", "url", "cta")
 # An ad read rarely runs longer than this between its opener and its closer.
 MAX_READ_SECONDS = 75.0
@@ -30,11 +33,19 @@ def _score(counts: dict[str, int]) -> tuple[float, float, float]:
     return sponsor, selfpromo, interaction
 
 
-def rule_proba(utterances: list[Utterance]) -> np.ndarray:
-    """Rows: utterances; columns: CLASSES."""
+def strong_evidence(counts: dict[str, int]) -> set[str]:
+    """The strong kinds among an utterance's signal counts."""
+    found = {k for k in STRONG_KINDS if counts.get(k)}
+    if counts.get("discount") and counts.get("url"):
+        found.add("discount_with_link")
+    return found
+
+
+def rule_proba(utterances: list[Utterance], counts: list[dict[str, int]] | None = None) -> np.ndarray:
+    """Rows: utterances; columns: CLASSES. `counts`: each utterance's signal counts, when the caller has them."""
     n = len(utterances)
     scores = np.zeros((n, 3))
-    counts = [count_signals(u.text) for u in utterances]
+    counts = counts if counts is not None else [count_signals(u.text) for u in utterances]
     for i, c in enumerate(counts):
         scores[i] = _score(c)
     # Fill the body of a read: between an opener and the next closer within MAX_READ_SECONDS.
