@@ -32,7 +32,8 @@ _DOMAIN = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,6}(?:/\S
 # erid tokens are base58 (the Bitcoin alphabet: no 0, O, I or l), which settles the look-alikes a free reading
 # gets wrong: a "0" or "O" in a token can only be "o", an "I", "l" or "|" only "1".
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_TO_BASE58 = str.maketrans("0OIl|", "oo111")
+# Cyrillic look-alikes go to Latin first: the Russian+English model reads a Latin "B" or "x" as «В», «х».
+_TO_BASE58 = str.maketrans("АВСЕНКМОРТХаеорсхук0OIl|", "ABCEHKMoPTXaeopcxyko" + "o111")
 WHITELISTS = {
     "erid": BASE58,
     "url": "abcdefghijklmnopqrstuvwxyz0123456789.-/:_",
