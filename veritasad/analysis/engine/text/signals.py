@@ -179,13 +179,13 @@ def find_legal_entities(text: str) -> list[TextSignal]:
 def find_signals(text: str) -> list[TextSignal]:
     """Every cue in `text`, ordered by position, bent ones included (see fuzzy.py): a cue read from bent words
     has the kind and value a clean one would, `text` as heard and a confidence below 1."""
-    exact = find_exact_signals(text)
     text = normalise_spoken(text)
+    exact = _patterns(text)
     repaired = fuzzy.repair(text)
     if repaired is None:
         return exact
     bent = []
-    for s in find_exact_signals(repaired.text):
+    for s in _patterns(repaired.text):
         start = repaired.text.rfind(s.text, 0, s.pos + len(s.text))  # a promo code's pos is the code's, inside
         start = start if start >= 0 else s.pos
         span = repaired.to_original(start, start + len(s.text))
@@ -200,7 +200,10 @@ def find_signals(text: str) -> list[TextSignal]:
 
 def find_exact_signals(text: str) -> list[TextSignal]:
     """The cues the patterns find in `text` as written, ordered by position."""
-    text = normalise_spoken(text)
+    return _patterns(normalise_spoken(text))
+
+
+def _patterns(text: str) -> list[TextSignal]:
     found = [TextSignal(kind, m.group(0), m.group(0).lower(), m.start())
              for kind, pattern in _PATTERNS for m in pattern.finditer(text)]
     found += find_urls(text) + find_promo_codes(text) + find_erids(text) + find_legal_entities(text)
