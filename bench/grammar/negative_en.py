@@ -5,7 +5,7 @@ from bench.grammar.model import fam
 
 FAMILIES = [
     fam("critical_review", ["open flaw+ verdict", "open flaw verdict"],
-        open=["I bought <brand> with my own money {last year|a few months ago} {to test it|for this review}.",
+        open=["I paid for <brand> with my own money {last year|a few months ago} {to test it|for this review}.",
               "{A lot of you|Some of you} asked what I think of <brand>, so here's my honest take."],
         flaw=["{Honestly|Frankly}, the app crashed {twice|three times} in the first week.",
               "They say it <benefit>, but in my tests it {didn't|barely did}.", ("Support took {five days|a week} to "
@@ -27,8 +27,7 @@ FAMILIES = [
     fam("code_of_conduct", ["open detail+", "open detail"],
         open=["Before the tournament starts, a reminder about the code of conduct.",
               "Our community has a code of conduct, and {mods|moderators} do enforce it."],
-        detail=["No harassment, no spoilers in the main chat.", ("{Breaking|If you break} the rules {means|"
-                "gets you} a {ban|timeout}."), "You can read the full rules on the server."]),
+        detail=["No harassment, no spoilers in the main chat.", ("Breaking the rules gets you a {ban|timeout}."), "You can read the full rules on the server."]),
     fam("settings_tutorial", ["open step+ wrap", "open step wrap"],
         open=["Go to settings, then privacy.", "First, open the settings {app|menu} on your phone."],
         step=["Scroll down and tap {storage|battery|notifications}.", ("Turn off {background refresh|location "
@@ -70,10 +69,17 @@ FAMILIES = [
         detail=["The basic plan is now <price:usd> more a month, and it still has ads.",
                 "People are cancelling and going back to {piracy|DVDs}, apparently."],
         take=["I cancelled two of mine.", "Honestly, it's getting ridiculous."]),
-    fam("homonym_link", ["open detail", "open detail+"],
-        open=["In {A Link to the Past|the first Zelda}, Link starts with just a sword.",
-              "Now we link the two nodes {together|with this cable}."],
-        detail=["That's the weak link in the whole chain.", "The link between sleep and memory is well studied."]),
+    fam("homonym_link", ["game game_detail", "science science_detail", "build build_detail"],
+        game=["In {A Link to the Past|the first Zelda}, Link starts with just a sword.",
+              "Link has {a new outfit|the master sword} in this one."],
+        game_detail=["Zelda, by the way, is the princess, not the hero.",
+                     "The dungeon design is {the best|still great} in the series."],
+        science=["The link between sleep and memory is well studied.",
+                 "Researchers found a link between {noise|screen time} and {stress|sleep}."],
+        science_detail=["But a link is not the same as a cause.", "Correlation, not causation, remember."],
+        build=["Now we link the two nodes {together|with this cable}.",
+               "The weak link in this chain is the power supply."],
+        build_detail=["If one link fails, the whole thing stops.", "Check every connection twice."]),
     fam("own_mistake", ["open detail+", "open detail"],
         open=["I used a promo code once that didn't work at all.", ("I tried the free trial of <brand> and forgot "
               "to cancel it.")],

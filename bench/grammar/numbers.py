@@ -51,7 +51,7 @@ def _ru(n: int, feminine: bool = False) -> str:
     if n >= 1000:
         thousands, rest = divmod(n, 1000)
         word = _ru_form(thousands, ("тысяча", "тысячи", "тысяч"))
-        head = _ru(thousands, True) + " " + word
+        head = word if thousands == 1 else _ru(thousands, True) + " " + word
         return head + ("" if rest == 0 else " " + _ru(rest, feminine))
     parts = []
     if n >= 100:
