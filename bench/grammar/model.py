@@ -32,6 +32,7 @@ class Spec:
     slots: dict
     orders: tuple
     products: tuple = ()  # product types the family fits (empty: any)
+    where: str = ""  # "start" or "end" for a family that only opens or closes a video (intros, outros)
 
 
 @dataclass(frozen=True)
@@ -52,14 +53,15 @@ class Split:
     held_advertisers: frozenset
 
 
-def fam(name: str, orders: list[str] | str, products: tuple = (), **slots: list[str]) -> tuple[str, Spec]:
+def fam(name: str, orders: list[str] | str, products: tuple = (), where: str = "", **slots: list[str]
+        ) -> tuple[str, Spec]:
     """How the data modules declare a family."""
     order_list = [orders] if isinstance(orders, str) else list(orders)
     for order in order_list:
         for token in order.split():
             if token.rstrip("?+*") not in slots:
                 raise ValueError(f"family {name}: order names slot {token!r} it does not define")
-    return name, Spec(slots=slots, orders=tuple(order_list), products=tuple(products))
+    return name, Spec(slots=slots, orders=tuple(order_list), products=tuple(products), where=where)
 
 
 @lru_cache(maxsize=1)

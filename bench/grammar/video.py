@@ -40,22 +40,25 @@ def _video(i: int, language: str, pools: dict, advs: list, rng: random.Random, s
     ctx.values.update(channel=channel, handle=re.sub(r"\W", "", _latin(channel.lower())))
     topic = rng.choice(pools["topic"])
     blocks = _plan(language, pools, advs, rng)
+    intro, outro = _frame(pools, rng)
     # Talk first, then the blocks are put between its sentences.
     talk: list[str] = []
     recent: list[str] = []
     spoken = 0.0
     while spoken < target * 0.85:
-        sentence = render.talk(topic, ctx, recent)
+        sentence = _marker(render.talk(topic, ctx, recent), language, rng)
         talk.append(sentence)
         spoken += len(sentence.split()) / rate + 0.35
     slots = _positions(len(talk), [kind for kind, _, _ in blocks], rng)
     sequence: list[tuple[str, str | None, str | None, list[str]]] = []  # (family, category, advertiser, sentences)
+    sequence += [(f, None, None, render.segment(f, ctx)) for f in intro]
     for k in range(len(talk) + 1):
         for (kind, family_id, adv), pos in zip(blocks, slots):
             if pos == k:
                 sequence.append(_block(kind, family_id, adv, ctx))
         if k < len(talk):
             sequence.append((topic, None, None, [talk[k]]))
+    sequence += [(f, None, None, render.segment(f, ctx)) for f in outro]
     transcript, labels, used = _timeline(sequence, language, ctx, rate, noisy)
     return {"video_id": f"grammar-{seed}-{language}-{i:04d}", "language": language,
             "duration": round(transcript[-1]["end"] + rng.uniform(0.5, 3.0), 2), "transcript": transcript,
@@ -78,11 +81,19 @@ def _plan(language: str, pools: dict, advs: list, rng: random.Random) -> list[tu
         n_neg = rng.choice([0, 0, 1, 1, 2])
     else:
         n_neg = rng.choice([1, 2, 2, 3])
-    negatives = [f for f in pools["negative"] if advs or not _names_brand(f)]
+    negatives = [f for f in pools["negative"] if (advs or not _names_brand(f)) and not model.spec(f).where]
     for _ in range(n_neg if negatives else 0):
         blocks.append(("negative", rng.choice(negatives), rng.choice(advs) if advs else None))
     rng.shuffle(blocks)
     return blocks
+
+
+def _frame(pools: dict, rng: random.Random) -> tuple[list[str], list[str]]:
+    """The video's intro and outro families, if it has them (most do), from the placed negative families."""
+    placed = {w: [f for f in pools["negative"] if model.spec(f).where == w] for w in ("start", "end")}
+    intro = [rng.choice(placed["start"])] if placed["start"] and rng.random() < 0.65 else []
+    outro = [rng.choice(placed["end"])] if placed["end"] and rng.random() < 0.55 else []
+    return intro, outro
 
 
 def _fits(family_id: str, adv) -> bool:
@@ -92,6 +103,18 @@ def _fits(family_id: str, adv) -> bool:
 
 def _names_brand(family_id: str) -> bool:
     return any("<brand>" in t for templates in model.spec(family_id).slots.values() for t in templates)
+
+
+_MARKERS = {"en": ["So, ", "And ", "Now, ", "Honestly, ", "Okay, ", "You know, ", "Anyway, ", "Right, ", "Also, "],
+            "ru": ["Так, ", "И ", "Короче, ", "Честно, ", "Ну и ", "Кстати, ", "В общем, ", "Смотрите, ", "Вот, "]}
+_KEEP_CASE = re.compile(r"^(I\b|I'|[A-ZА-ЯЁ]{2,}|[A-ZА-ЯЁ]\w*\s+[A-ZА-ЯЁ])")
+
+
+def _marker(sentence: str, language: str, rng: random.Random) -> str:
+    """Sometimes a discourse marker in front ("So, …", «Короче, …»), as people talk; names keep their case."""
+    if rng.random() >= 0.15 or _KEEP_CASE.match(sentence):
+        return sentence
+    return rng.choice(_MARKERS[language]) + sentence[0].lower() + sentence[1:]
 
 
 def _positions(n_talk: int, kinds: list[str], rng: random.Random) -> list[int]:
