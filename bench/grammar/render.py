@@ -19,7 +19,7 @@ def segment(family_id: str, ctx: Ctx) -> list[str]:
         if mark == "?":
             count = 1 if ctx.rng.random() < 0.55 else 0
         elif mark == "+":
-            count = ctx.rng.choice([1, 1, 2])
+            count = ctx.rng.choice([1, 2, 2, 3])
         elif mark == "*":
             count = ctx.rng.choice([0, 1, 1, 2])
         options = spec.slots[name]

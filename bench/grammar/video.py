@@ -35,20 +35,21 @@ def _video(i: int, language: str, pools: dict, advs: list, rng: random.Random, s
     ctx = Ctx(language=language, rng=rng, asr=asr, words_share=rng.uniform(0.2, 0.8))
     noisy = asr and rng.random() < 0.4
     rate = rng.uniform(*_RATE[language])
-    target = rng.triangular(120, 900, 300)
+    target = rng.triangular(120, 900, 240)
     channel = rng.choice(_CHANNELS[language])
     ctx.values.update(channel=channel, handle=re.sub(r"\W", "", _latin(channel.lower())))
-    topic = rng.choice(pools["topic"])
+    topics = _topics(pools["topic"], target, rng)
     blocks = _plan(language, pools, advs, rng)
     intro, outro = _frame(pools, rng)
-    # Talk first, then the blocks are put between its sentences.
-    talk: list[str] = []
-    recent: list[str] = []
+    # Talk first (one to three topics, one after another), then the blocks are put between its sentences.
+    talk: list[tuple[str, str]] = []
     spoken = 0.0
-    while spoken < target * 0.85:
-        sentence = _marker(render.talk(topic, ctx, recent), language, rng)
-        talk.append(sentence)
-        spoken += len(sentence.split()) / rate + 0.35
+    for n, topic in enumerate(topics):
+        recent: list[str] = []
+        while spoken < target * 0.85 * (n + 1) / len(topics):
+            sentence = _marker(render.talk(topic, ctx, recent), language, rng)
+            talk.append((topic, sentence))
+            spoken += len(sentence.split()) / rate + 0.35
     slots = _positions(len(talk), [kind for kind, _, _ in blocks], rng)
     sequence: list[tuple[str, str | None, str | None, list[str]]] = []  # (family, category, advertiser, sentences)
     sequence += [(f, None, None, render.segment(f, ctx)) for f in intro]
@@ -57,12 +58,22 @@ def _video(i: int, language: str, pools: dict, advs: list, rng: random.Random, s
             if pos == k:
                 sequence.append(_block(kind, family_id, adv, ctx))
         if k < len(talk):
-            sequence.append((topic, None, None, [talk[k]]))
+            topic, sentence = talk[k]
+            if sequence and sequence[-1][0] == topic:
+                sequence[-1][3].append(sentence)
+            else:
+                sequence.append((topic, None, None, [sentence]))
     sequence += [(f, None, None, render.segment(f, ctx)) for f in outro]
     transcript, labels, used = _timeline(sequence, language, ctx, rate, noisy)
     return {"video_id": f"grammar-{seed}-{language}-{i:04d}", "language": language,
             "duration": round(transcript[-1]["end"] + rng.uniform(0.5, 3.0), 2), "transcript": transcript,
             "labels": labels, "source": "grammar", "families": used}
+
+
+def _topics(pool: list[str], target: float, rng: random.Random) -> list[str]:
+    """A short video keeps to one topic; a longer one may move on to a second or third (vlogs, podcasts)."""
+    n = 1 if target < 300 else rng.choice([1, 2, 2, 3])
+    return rng.sample(pool, min(n, len(pool)))
 
 
 def _plan(language: str, pools: dict, advs: list, rng: random.Random) -> list[tuple[str, str, object]]:
@@ -180,7 +191,7 @@ def _timeline(sequence, language: str, ctx: Ctx, rate: float, noisy: bool):
         if category is not None or transcript and rng.random() < 0.3:
             t += rng.uniform(0.3, 1.5)  # a pause at a change of subject
         first = len(transcript)
-        for text in _chunks(sentences, rate):
+        for text in _chunks(sentences, rate, rng):
             if ctx.asr:
                 text = style.asr(text, language, rng, ctx.words_share)
                 if noisy:
@@ -194,17 +205,20 @@ def _timeline(sequence, language: str, ctx: Ctx, rate: float, noisy: bool):
     return transcript, labels, used
 
 
-def _chunks(sentences: list[str], rate: float) -> list[str]:
-    """Utterances of 2–8 s: long sentences split at a comma (or mid-way), short ones joined with the next."""
+def _chunks(sentences: list[str], rate: float, rng: random.Random) -> list[str]:
+    """Utterances of 2–8 s, like caption lines: long sentences split at a comma (or mid-way), short ones joined
+    with the next up to a length drawn for each line."""
     pieces: list[str] = []
     for sentence in sentences:
         pieces.extend(_split(sentence, rate))
     out: list[str] = []
+    goal = rng.uniform(2.5, 7.5)
     for piece in pieces:
-        if out and len(out[-1].split()) / rate < 2.0 and len((out[-1] + " " + piece).split()) / rate <= 7.5:
+        if out and len((out[-1] + " " + piece).split()) / rate <= goal:
             out[-1] = out[-1] + " " + piece
         else:
             out.append(piece)
+            goal = rng.uniform(2.5, 7.5)
     return out
 
 
