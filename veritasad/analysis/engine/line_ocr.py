@@ -20,7 +20,7 @@ import numpy as np
 
 TARGET_HEIGHT = 34  # px: a glyph row upscaled to about this is what Tesseract's LSTM reads best
 CLEAR = 85.0  # a reading this confident is kept without trying the other binarisations
-HOPELESS = 20.0  # a first reading below this is texture, not text: no further tries
+HOPELESS = 40.0  # a first reading below this is texture, not text: no further tries
 METHODS = ("otsu", "grey", "adaptive", "inverse")
 
 _ERID_WORD = re.compile(r"^[eе][rгp][iі1l|!][dд][:;.=№]?$", re.IGNORECASE)
@@ -129,6 +129,8 @@ class LineReader:
                 best = reading
             if best.confidence >= CLEAR or (i == 0 and best.confidence < HOPELESS):
                 break
+            if method == "adaptive" and best.confidence >= 60:
+                break  # the other polarity only helps lines read nearly not at all
         if best is None or not best.text:
             return None
         return self.fix_tokens(best)

@@ -119,6 +119,13 @@ def _clutter(stats: np.ndarray, box: tuple[int, int, int, int], glyphs: int) -> 
     return float(near.sum()) / glyphs
 
 
+def _on_baseline(s: np.ndarray, height: int) -> float:
+    """Share of a row's blobs whose bottom is on the row's baseline: most glyphs stand on it (descenders
+    aside), blobs of texture that happen to line up do not."""
+    bottoms = s[:, 1] + s[:, 3]
+    return float(np.mean(np.abs(bottoms - np.median(bottoms)) <= max(1.5, 0.12 * height)))
+
+
 def _row_box(s: np.ndarray) -> tuple[int, int, int, int, int]:
     """(x0, y0, x1, y1, glyph height) of a row: its top and bottom from the typical glyph, so that one tall
     blob of texture touching the row does not stretch it."""
@@ -139,15 +146,15 @@ def find_lines(gray: np.ndarray, contrast: int = 28, max_lines: int = 8) -> list
         for members in sorted(_rows(stats), key=len, reverse=True)[: 8 * max_lines]:
             s = stats[members]
             x0, y0, x1, y1, height = _row_box(s)
-            if x1 - x0 < 1.5 * height or s[:, 2].sum() < 2 * height:
-                continue  # not one line of at least a short word
+            if x1 - x0 < 1.5 * height or s[:, 2].sum() < 2 * height or _on_baseline(s, height) < 0.55:
+                continue  # not one line of at least a short word, or blobs that do not stand on one line
             clutter = _clutter(stats, (x0, y0, x1, y1), len(members))
             if clutter < 1.5:
                 boxes.append(Box(x0, y0, x1 - x0, y1 - y0, light, len(members), clutter))
         boxes = _merge_rows(_drop_nested(sorted(boxes, key=lambda b: -b.score)[: 6 * max_lines]))
         found += _merge_rows([_extend(b, stats) for b in boxes])
     found = [b for b in _drop_nested(sorted(found, key=lambda b: -b.score))
-             if (b.glyphs >= 3 or b.w >= 3 * b.h) and b.h <= _MAX_H]
+             if b.glyphs >= 3 and b.w >= 2 * b.h and b.h <= _MAX_H]
     return found[:max_lines]
 
 

@@ -99,15 +99,22 @@ class ScreenReader:
                 got = self._lines.read(crop, box.h, box.light)
                 reading = (fix_script(got.text), got.confidence) if got is not None and self._keep(got.text, got.confidence) \
                     else ("", 0.0)
-                self._seen.put(image, box, (x0, y0, x1, y1), reading)
+                self._seen.put(image, box, reading)
             if reading[0] and all(reading[0] != text for *_, text, _ in found):
                 found.append((box.y, box.x, *reading))
         return [(text, conf) for _, _, text, conf in sorted(found)]
 
     def _keep(self, text: str, confidence: float) -> bool:
-        """Confident enough, and enough letters: a two-letter reading ("#ad") must be very sure of itself."""
+        """Confident enough, with letters enough to be text. Texture read as text comes out as one to five
+        letters, mostly short "words" ("Rew!", "iw ee ~"); a real line is longer or surer of itself. The one
+        short label that matters, "#ad", has a "#" that texture readings never had."""
         letters = len(_WORDLIKE.findall(text))
-        return confidence >= self.options.min_confidence and (letters >= 3 or (letters == 2 and confidence >= 75))
+        if confidence < self.options.min_confidence or letters < 2:
+            return False
+        if letters < 3:
+            return "#" in text and confidence >= 70
+        longest = max((len(_WORDLIKE.findall(w)) for w in text.split()), default=0)
+        return letters >= 6 and longest >= 3 or confidence >= 80 and longest >= 3
 
     def read_codes(self, image: np.ndarray) -> list[tuple[str, str]]:
         """(payload, "qr" | "barcode") for every code zxing-cpp finds."""
@@ -121,7 +128,6 @@ class ScreenReader:
                 found.append((code.text, kind))
         return found
 
-
 class _SeenLines:
     """Readings of lines from earlier frames, found again by place and by their binarised pixels.
 
@@ -129,23 +135,25 @@ class _SeenLines:
     over the line's crop gives the same black-and-white glyphs in every frame, so a crop that binarises to
     (nearly) the same mask as a remembered one is the same line and needs no OCR pass."""
 
-    def __init__(self, size: int, tolerance: float = 0.04) -> None:
+    def __init__(self, size: int, tolerance: float = 0.06) -> None:
         self._items: list[tuple[tuple[int, int, int, int], np.ndarray, tuple[str, float]]] = []
         self._size, self._tolerance = size, tolerance
 
     def get(self, image: np.ndarray, box: Box) -> tuple[str, float] | None:
+        slack = max(2, box.h // 4)  # the same line is found a pixel or two off as the picture moves
         for i, (where, mask, reading) in enumerate(self._items):
             x0, y0, x1, y1 = where
-            if not (x0 <= box.x and y0 <= box.y and box.x + box.w <= x1 and box.y + box.h <= y1):
+            if max(abs(x0 - box.x), abs(y0 - box.y), abs(x1 - box.x - box.w), abs(y1 - box.y - box.h)) > slack:
                 continue
+            # Only the glyph box is compared: around it the picture shows and moves.
             if float(np.mean(_mask(image[y0:y1, x0:x1]) != mask)) <= self._tolerance:
                 self._items.append(self._items.pop(i))  # most recently used last
                 return reading
         return None
 
-    def put(self, image: np.ndarray, box: Box, where: tuple[int, int, int, int], reading: tuple[str, float]) -> None:
-        x0, y0, x1, y1 = where
-        self._items.append((where, _mask(image[y0:y1, x0:x1]), reading))
+    def put(self, image: np.ndarray, box: Box, reading: tuple[str, float]) -> None:
+        where = (box.x, box.y, box.x + box.w, box.y + box.h)
+        self._items.append((where, _mask(image[box.y:box.y + box.h, box.x:box.x + box.w]), reading))
         del self._items[: max(0, len(self._items) - self._size)]
 
 
