@@ -27,7 +27,7 @@ class Family:
 class Spec:
     """A family's grammar: slots (name → alternative templates) and the orders the slots are read in.
 
-    An order is a line of slot names; "x?" is optional, "x+" is one or two picks, "x*" is zero to two."""
+    An order is a line of slot names; "x?" is optional, "x+" is one to three picks, "x*" is zero to two."""
 
     slots: dict
     orders: tuple

@@ -188,8 +188,12 @@ def test_asr_style_and_noise_appear_in_a_share_of_videos():
     assert 0.3 <= len(lower) / len(videos) <= 0.7
     spoken = " ".join(u["text"] for v in lower for u in v["transcript"])
     assert " dot " in spoken and " точка " in spoken
-    assert re.search(r"\b(twenty|thirty|fifty|sixty) percent\b", spoken)
-    assert re.search(r"(двадцать|тридцать|пятьдесят|шестьдесят) процентов", spoken)
+    assert re.search(r"\b(ten|\w+teen|\w+ty(?: \w+)?) percent\b", spoken)
+    assert re.search(r"(десять|\w+дцать|сорок|\w+десят)(?: \w+)? процент", spoken)
+    stems = "|".join(sorted({a.code.lower() for lang in model.LANGUAGES for a in grammar.advertisers(lang)}))
+    numbers = "ten|fifteen|twenty|thirty|fifty|десять|пятнадцать|двадцать|тридцать|пятьдесят"
+    assert re.search(rf"\b({stems}) ({numbers})\b", spoken)  # a promo code said with its number
+    assert re.search(rf"\b({stems})(10|15|20|25|30|50)\b", spoken)  # and one run together
 
 
 def test_output_does_not_depend_on_the_interpreter_hash_seed():
