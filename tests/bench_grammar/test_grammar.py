@@ -213,3 +213,19 @@ def test_output_does_not_depend_on_the_interpreter_hash_seed():
                              check=True).stdout
         digests.add(hashlib.sha256(out.encode()).hexdigest())
     assert len(digests) == 1
+
+
+def test_sponsor_reads_fit_their_advertisers_product_and_name_it():
+    by_name = {a.name: a for lang in model.LANGUAGES for a in grammar.advertisers(lang)}
+    named = total = 0
+    for row in _videos():
+        for lab in row["labels"]:
+            if lab["category"] != "sponsor":
+                continue
+            adv = by_name[lab["advertiser"]]
+            products = model.spec(lab["family"]).products
+            assert adv.language == row["language"] and (not products or adv.product in products)
+            text = " ".join(u["text"].lower() for u in row["transcript"] if lab["start"] <= u["start"] < lab["end"])
+            total += 1
+            named += adv.name.lower() in text or adv.domain.split(".")[0] in text or adv.code.lower() in text
+    assert named / total > 0.8
