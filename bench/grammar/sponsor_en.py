@@ -282,4 +282,12 @@ FAMILIES = [
               "Reminder: my code <code> {still|now} gets you <offer> at <brand>."],
         pitch=["If you missed it, it's <what> that <benefit>."],
         cta=["It's at <domain>.", "Link's in the description."]),
+    fam("native_integration", ["open pitch+ cta", "open pitch cta"], products=("meal_kit", "grocery", "cloud",
+                                                                              "audiobooks", "fitness"),
+        open=["Everything I'm using today actually came from <brand>.",
+              ("You might have noticed the <brand> {box|app} {in the background|on my screen}, and yes, they're "
+              "sponsoring this."), "All of this was {delivered|set up} by <brand>, who I'm partnering with today."],
+        pitch=["It <benefit>, which is why it fits {this video|what we're doing} so well.",
+               "I've been {relying on|using} <brand> for {the whole project|weeks} now.", "There's <feature>."],
+        cta=["If you want the same setup, <domain> has <offer>.", "The code <code> is in the description."]),
 ]
