@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -63,7 +64,23 @@ def table(data: dict[str, list[dict]], seed: int, held_share: float) -> str:
         lines.append(f"| {name}.jsonl | {len(rows)} | {langs['en']} | {langs['ru']} | "
                      f"{sum(1 for r in rows if not r['labels'])} | " + " | ".join(str(segs[c]) for c in _AD) +
                      f" | {sum(len(r['transcript']) for r in rows)} | {sum(r['duration'] for r in rows) / 3600:.1f} |")
+    lines += ["", "| category | held-out word trigrams also in train (same category) |", "|---|---:|"]
+    for cat in CATEGORIES:
+        seen, held = _trigrams(data["train"], cat), _trigrams(data["heldout"], cat)
+        share = sum(c for g, c in held.items() if g in seen) / max(1, sum(held.values()))
+        lines.append(f"| {cat} | {share:.0%} |")
     return "\n".join(lines)
+
+
+def _trigrams(rows: list[dict], category: str) -> Counter:
+    """How much held-out text a model could have memorised: word trigrams per category, both languages."""
+    grams: Counter = Counter()
+    for row in rows:
+        for u in row["transcript"]:
+            if u["family"].split(".")[1] == category:
+                words = re.findall(r"\w+", u["text"].lower())
+                grams.update(zip(words, words[1:], words[2:]))
+    return grams
 
 
 def main(argv: list[str] | None = None) -> None:

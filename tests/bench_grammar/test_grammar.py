@@ -229,3 +229,16 @@ def test_sponsor_reads_fit_their_advertisers_product_and_name_it():
             total += 1
             named += adv.name.lower() in text or adv.domain.split(".")[0] in text or adv.code.lower() in text
     assert named / total > 0.8
+
+
+def test_make_families_writes_the_three_files_and_prints_the_table(tmp_path, capsys):
+    import json
+
+    make_families.main(["--out", str(tmp_path), "--n", "3", "--seed", "2"])
+    rows = {name: [json.loads(line) for line in (tmp_path / f"{name}.jsonl").read_text().splitlines()]
+            for name in ("train", "heldout", "all")}
+    assert all(len(r) == 6 for r in rows.values())
+    ids = [row["video_id"] for r in rows.values() for row in r]
+    assert len(ids) == len(set(ids))
+    out = capsys.readouterr().out
+    assert "| en | sponsor |" in out and "| train.jsonl | 6 |" in out and "trigrams" in out
