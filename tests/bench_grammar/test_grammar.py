@@ -242,3 +242,12 @@ def test_make_families_writes_the_three_files_and_prints_the_table(tmp_path, cap
     assert len(ids) == len(set(ids))
     out = capsys.readouterr().out
     assert "| en | sponsor |" in out and "| train.jsonl | 6 |" in out and "trigrams" in out
+
+
+def test_advertisers_are_not_the_seed_sets():
+    from bench import seed_text
+
+    seed_names = {b[0].lower() for b in seed_text.BRANDS} | {b[1].split(".")[0].lower() for b in seed_text.BRANDS}
+    for lang in model.LANGUAGES:
+        for adv in grammar.advertisers(lang):
+            assert adv.name.lower() not in seed_names and adv.domain.split(".")[0] not in seed_names, adv
