@@ -11,7 +11,7 @@ import dataclasses
 import pytest
 
 from veritasad.analysis.engine.text import fuzzy
-from veritasad.analysis.engine.text.signals import TextSignal, find_exact_signals, find_signals
+from veritasad.analysis.engine.text.signals import TextSignal, find_brands, find_exact_signals, find_signals
 
 pytestmark = pytest.mark.engine_only
 
@@ -76,6 +76,12 @@ def test_bent_cue_already_found_exactly_is_not_doubled() -> None:
 )
 def test_ordinary_words_near_a_cue_stay_ordinary(text: str) -> None:
     assert bent(text) == []
+
+
+def test_brand_after_a_bent_cue() -> None:
+    [brand] = find_brands("спансор выпуска Skyeng, ссылка в описании")
+    assert (brand.value, brand.text) == ("Skyeng", "спансор выпуска Skyeng") and brand.confidence < 1.0
+    assert [b.value for b in find_brands("Спонсор этого выпуска — Skyeng")] == ["Skyeng"]  # clean: found once
 
 
 def test_real_words_within_the_threshold_are_guarded() -> None:

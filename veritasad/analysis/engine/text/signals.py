@@ -237,6 +237,20 @@ _NOT_BRANDS = {
 def find_brands(text: str) -> list[TextSignal]:
     """Brand names: the words after a sponsor cue, and the name inside each domain (nordvpn.com -> Nordvpn)."""
     text = normalise_spoken(text)
+    out = _brands_after_cues(text)
+    repaired = fuzzy.repair(text)
+    if repaired is not None:  # a name after a bent cue: «спансор выпуска Skyeng»
+        for b in _brands_after_cues(repaired.text):
+            start = repaired.text.rfind(b.text, 0, b.pos + len(b.text))  # pos is the name's, inside
+            span = repaired.to_original(start, start + len(b.text))
+            if span is not None and all(o.value != b.value for o in out):
+                out.append(TextSignal("sponsor", text[span[0]:span[1]], b.value, repaired.position(b.pos), span[2]))
+    for url in find_urls(text):
+        out.append(TextSignal("url", url.text, brand_from_domain(url.value), url.pos))
+    return out
+
+
+def _brands_after_cues(text: str) -> list[TextSignal]:
     out = []
     for m in _BRAND_AFTER.finditer(text):
         name = m.group(1).strip(".'-")
@@ -245,8 +259,6 @@ def find_brands(text: str) -> list[TextSignal]:
         if _URL.fullmatch(name):
             name = brand_from_domain(name)
         out.append(TextSignal("sponsor", m.group(0), name, m.start(1)))
-    for url in find_urls(text):
-        out.append(TextSignal("url", url.text, brand_from_domain(url.value), url.pos))
     return out
 
 
