@@ -72,7 +72,7 @@ def _video(i: int, language: str, pools: dict, advs: list, rng: random.Random, s
 
 def _topics(pool: list[str], target: float, rng: random.Random) -> list[str]:
     """A short video keeps to one topic; a longer one may move on to a second or third (vlogs, podcasts)."""
-    n = 1 if target < 300 else rng.choice([1, 2, 2, 3])
+    n = min(3, max(1, round(target / 260 + rng.uniform(-0.5, 0.5))))
     return rng.sample(pool, min(n, len(pool)))
 
 
