@@ -133,7 +133,8 @@ class LineReader:
                 break  # the other polarity only helps lines read nearly not at all
         if best is None or not best.text:
             return None
-        return self.fix_tokens(best)
+        # Every binarisation has the same geometry, so the token boxes of the best reading fit them all.
+        return self.fix_tokens(best, [best.image] + [prepare(crop, glyph_height, light, m) for m in METHODS[:3]])
 
     def _read(self, image: np.ndarray) -> Reading:
         from PIL import Image
@@ -156,9 +157,12 @@ class LineReader:
         confidence = float(self._api.MeanTextConf()) if words else 0.0
         return Reading(text, confidence, words, image)
 
-    def fix_tokens(self, reading: Reading) -> Reading:
-        """Re-read erid tokens, domains and promo codes with the restricted instance; the keyword before an
-        erid token is written "erid:" however it was misread, so that the signal finder sees it."""
+    def fix_tokens(self, reading: Reading, images: list[np.ndarray] | None = None) -> Reading:
+        """Re-read erid tokens, domains and promo codes with the restricted instance, on each of `images` (the
+        line binarised several ways; by default the reading's own), and take the characters most of those
+        readings agree on. The keyword before an erid token is written "erid:" however it was misread, so
+        that the signal finder sees it."""
+        images = images or [reading.image]
         words = []
         for word in reading.words:  # "erid:2Vtzq…" read as one word: keyword and token apart
             glued = _ERID_GLUED.match(word.text)
@@ -172,12 +176,12 @@ class LineReader:
                 _join_split_token(words, target)
             first = words[target]
             free = first.text.rstrip("|").translate(_TO_BASE58) if kind == "erid" else first.text  # "|": a box edge
-            exact, confidence = self._restricted(reading.image, first.box, kind)
-            # The restricted reading wins unless the free one (look-alikes settled) is valid and surer.
-            if exact and _SHAPES[kind].match(exact) and not (_SHAPES[kind].match(free) and first.confidence > confidence):
-                words[target] = Word(exact, confidence, first.box)
-            elif _SHAPES[kind].match(free):
-                words[target] = Word(free, first.confidence, first.box)
+            # Restricted readings first: their confidence means little (it is often 0 for a right answer),
+            # but their alphabet is right. The free reading, look-alikes settled, only breaks ties.
+            candidates = [self._restricted(image, first.box, kind)[0] for image in images] + [free]
+            candidates = [c for c in candidates if _SHAPES[kind].match(c)]
+            if candidates:
+                words[target] = Word(_vote(candidates), first.confidence, first.box)
             if kind == "erid" and target != i and _SHAPES["erid"].match(words[target].text):
                 words[i] = Word("erid:", word.confidence, word.box)
         text = " ".join(w.text for w in words)
@@ -197,9 +201,22 @@ class LineReader:
         if self._whitelist != kind:
             self._exact.SetVariable("tessedit_char_whitelist", WHITELISTS[kind])
             self._whitelist = kind
+        tess = self._tess
         self._exact.SetImage(Image.fromarray(np.pad(crop, 10, constant_values=255)))
-        text = "".join(self._exact.GetUTF8Text().split())
-        return text, float(self._exact.MeanTextConf())
+        self._exact.Recognize()
+        symbols: list[tuple[str, tuple[int, int, int, int]]] = []
+        iterator = self._exact.GetIterator()
+        if iterator is not None:
+            for item in tess.iterate_level(iterator, tess.RIL.SYMBOL):
+                try:
+                    char = item.GetUTF8Text(tess.RIL.SYMBOL).strip()
+                except RuntimeError:
+                    continue
+                box = item.BoundingBox(tess.RIL.SYMBOL)
+                if char and box is not None:
+                    symbols.append((char, box))
+        return _fix_case(_with_tops(crop, symbols, pad=10)) if kind == "erid" else "".join(c for c, _ in symbols), \
+            float(self._exact.MeanTextConf())
 
 
 def _token_at(words: list[Word], i: int) -> tuple[str | None, int | None]:
@@ -212,6 +229,58 @@ def _token_at(words: list[Word], i: int) -> tuple[str | None, int | None]:
     if _DOMAIN.match(text) and not text[:1].isupper() and any(c.isalpha() for c in text.split(".")[-1]):
         return "url", i
     return None, None
+
+
+# Letters whose small and capital forms differ only in size: the model guesses the case of "c", "s", "v",
+# "w", "x", "z", "u" from the shape alone and gets it wrong in random tokens ("ZsmT" for "ZSmT"). Their top
+# tells: at the cap height, like the token's digits and capitals, or at the x-height, like its a, e, m, n, r.
+_CASE_PAIRS = set("cCsSvVwWxXzZuUpP")
+_CAP_TOPS = set("ABDEFGHJKLMNQRTY123456789bdfhk")  # not "t": it stops short of the cap height
+_X_TOPS = set("aemnrgqy")
+
+
+def _with_tops(image: np.ndarray, symbols: list[tuple[str, tuple[int, int, int, int]]], pad: int
+               ) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Symbols with the top of their ink measured in the picture: the LSTM's symbol boxes place characters
+    along the line well but their tops not at all. All of a symbol's columns but the outermost are used: the
+    top of "U", "V" or "W" is at its sides."""
+    ink = image < 128
+    out = []
+    for char, (x0, y0, x1, y1) in symbols:
+        x0, x1 = x0 - pad, x1 - pad  # the symbols were read from the crop padded by `pad` on each side
+        trim = 1 if x1 - x0 > 4 else 0
+        columns = ink[:, max(0, x0 + trim): max(x0 + trim + 1, x1 - trim)]
+        rows = np.flatnonzero(columns.any(axis=1)) if columns.size else np.array([], int)
+        top = int(rows[0]) if len(rows) else y0 - pad
+        out.append((char, (x0, top, x1, y1 - pad)))
+    return out
+
+
+def _fix_case(symbols: list[tuple[str, tuple[int, int, int, int]]]) -> str:
+    caps = [box[1] for c, box in symbols if c in _CAP_TOPS]
+    smalls = [box[1] for c, box in symbols if c in _X_TOPS]
+    if not caps or not smalls or np.median(smalls) - np.median(caps) < 4:
+        return "".join(c for c, _ in symbols)  # no reference heights to tell the case by
+    cap_top, x_top = float(np.median(caps)), float(np.median(smalls))
+    out = []
+    for c, box in symbols:
+        if c in _CASE_PAIRS:
+            where = (box[1] - cap_top) / (x_top - cap_top)  # 0 at the cap height, 1 at the x-height
+            c = c.upper() if where < 0.25 else c.lower() if where > 0.75 else c  # in between: the model's guess
+        out.append(c)
+    return "".join(out)
+
+
+def _vote(candidates: list[str]) -> str:
+    """Character by character majority over the readings of the commonest length; ties go to the earlier one."""
+    lengths = [len(c) for c in candidates]
+    length = max(lengths, key=lambda n: (lengths.count(n), -lengths.index(n)))
+    same = [c for c in candidates if len(c) == length]
+    out = []
+    for i in range(length):
+        chars = [c[i] for c in same]
+        out.append(max(chars, key=lambda ch: (chars.count(ch), -chars.index(ch))))
+    return "".join(out)
 
 
 def _join_split_token(words: list[Word], at: int) -> None:

@@ -88,7 +88,8 @@ def _links(stats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             hi, lo = np.maximum(h[a], h[b]), np.minimum(h[a], h[b])
             gap = x[b] - (x[a] + w[a])
             overlap = np.minimum(y[a] + h[a], y[b] + h[b]) - np.maximum(y[a], y[b])
-            ok = same & (gap <= 1.5 * hi) & (hi <= 2.2 * lo) & (overlap >= 0.5 * lo)
+            # Centres close too: a descender of one line overlaps the tall letters of the next line a little.
+            ok = same & (gap <= 1.5 * hi) & (hi <= 2.2 * lo) & (overlap >= 0.5 * lo) & (np.abs(cy[a] - cy[b]) <= 0.4 * hi)
             pairs_a.append(a[ok])
             pairs_b.append(b[ok])
     return np.concatenate(pairs_a), np.concatenate(pairs_b)
@@ -143,15 +144,15 @@ def find_lines(gray: np.ndarray, contrast: int = 28, max_lines: int = 8) -> list
         if len(stats) < 2:
             continue
         boxes = []
-        for members in sorted(_rows(stats), key=len, reverse=True)[: 8 * max_lines]:
+        for members in sorted(_rows(stats), key=len, reverse=True)[:300]:  # texture makes hundreds
             s = stats[members]
             x0, y0, x1, y1, height = _row_box(s)
             if x1 - x0 < 1.5 * height or s[:, 2].sum() < 2 * height or _on_baseline(s, height) < 0.55:
                 continue  # not one line of at least a short word, or blobs that do not stand on one line
             clutter = _clutter(stats, (x0, y0, x1, y1), len(members))
-            if clutter < 1.5:
+            if clutter < 3.0:  # lines of a two-line label count each other: only dense texture is cut
                 boxes.append(Box(x0, y0, x1 - x0, y1 - y0, light, len(members), clutter))
-        boxes = _merge_rows(_drop_nested(sorted(boxes, key=lambda b: -b.score)[: 6 * max_lines]))
+        boxes = _merge_rows(_drop_nested(sorted(boxes, key=lambda b: -b.score)[:100]))
         found += _merge_rows([_extend(b, stats) for b in boxes])
     found = [b for b in _drop_nested(sorted(found, key=lambda b: -b.score))
              if b.glyphs >= 3 and b.w >= 2 * b.h and b.h <= _MAX_H]

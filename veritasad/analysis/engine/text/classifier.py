@@ -28,6 +28,7 @@ from veritasad.analysis.engine.text.dataset import (
     training_files,
     utterance_labels,
 )
+from veritasad.analysis.engine.text.echo import echoes
 from veritasad.analysis.engine.text.ensemble import Combiner, strong_flags
 from veritasad.analysis.engine.text.rules import rule_proba
 from veritasad.analysis.engine.text.signals import count_signals
@@ -71,7 +72,7 @@ class AdClassifier:
         p_clf = _classify(self.model, self.representation.transform(utterances, duration))
         if self.mode == "classifier":
             return p_clf
-        return self.combiner.combine(p_clf, p_sig, strong_flags(counts))
+        return self.combiner.combine(p_clf, p_sig, strong_flags(counts), echoes(utterances))
 
     def covers(self, language: str | None) -> bool:
         return bool(language) and self.languages.get(language or "", 0) >= MIN_VIDEOS_PER_LANGUAGE
@@ -112,7 +113,7 @@ def fit(videos: list[LabelledVideo], c: float = 4.0, representation: features.Ki
         vectors = {v.video_id: features.embed([u.text for u in v.utterances]) for v in videos}
     groups = sorted({family_of(v) for v in videos})
     fold_of = {g: i % folds for i, g in enumerate(np.random.default_rng(0).permutation(groups))}
-    p_clf, p_sig, flags, labels = [], [], [], []
+    p_clf, p_sig, flags, echo, labels = [], [], [], [], []
     for k in range(folds):
         train = [v for v in videos if fold_of[family_of(v)] != k]
         test = [v for v in videos if fold_of[family_of(v)] == k]
@@ -125,9 +126,10 @@ def fit(videos: list[LabelledVideo], c: float = 4.0, representation: features.Ki
             p_clf.append(_classify(model, x))
             p_sig.append(rule_proba(v.utterances, counts))
             flags.append(strong_flags(counts))
+            echo.append(echoes(v.utterances))
             labels += utterance_labels(v)
     rep, model = _fit_classifier(videos, representation, c, vectors)
-    combiner = Combiner().fit(np.vstack(p_clf), np.vstack(p_sig), np.vstack(flags), labels)
+    combiner = Combiner().fit(np.vstack(p_clf), np.vstack(p_sig), np.vstack(flags), np.concatenate(echo), labels)
     languages: dict[str, int] = {}
     for v in videos:
         languages[v.language] = languages.get(v.language, 0) + 1

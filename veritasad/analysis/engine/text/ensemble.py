@@ -3,7 +3,7 @@
 1. Two parts, each alone: the classifier reads the words (features.py; it sees no signal counts), the signals part
    (rules.py) reads the cues: sponsor phrases, labels, codes, links, discounts, calls to action.
 2. A small stacked logistic regression maps [log P_classifier, P_signals, strong-evidence flags of the utterance and of
-   its neighbours] to P over CLASSES. It is fitted on the classifier's *out-of-family* predictions (each training
+   its neighbours, brand echo (echo.py)] to P over CLASSES. It is fitted on the classifier's *out-of-family* predictions (each training
    video scored by a classifier that never saw its phrasing family), so it learns how far the classifier can be trusted
    on wordings it has not seen, not how well it remembers its training set.
 3. Strong evidence is never outvoted: an utterance carrying a promo code, an erid token, a «реклама»/"sponsored"
@@ -45,9 +45,9 @@ def _near(flags: np.ndarray, reach: int, side: int) -> np.ndarray:
     return out
 
 
-def stack_features(p_clf: np.ndarray, p_sig: np.ndarray, flags: np.ndarray) -> np.ndarray:
+def stack_features(p_clf: np.ndarray, p_sig: np.ndarray, flags: np.ndarray, echo: np.ndarray) -> np.ndarray:
     return np.hstack([np.log(np.clip(p_clf, _EPS, 1.0)), p_sig, flags,
-                      _near(flags, 3, -1)[:, None], _near(flags, 3, 1)[:, None]])
+                      _near(flags, 3, -1)[:, None], _near(flags, 3, 1)[:, None], echo[:, None]])
 
 
 @dataclass
@@ -55,8 +55,9 @@ class Combiner:
     model: LogisticRegression | None = None
     floors: dict[str, float] = field(default_factory=dict)
 
-    def fit(self, p_clf: np.ndarray, p_sig: np.ndarray, flags: np.ndarray, labels: list[str]) -> Combiner:
-        x = stack_features(p_clf, p_sig, flags)
+    def fit(self, p_clf: np.ndarray, p_sig: np.ndarray, flags: np.ndarray, echo: np.ndarray,
+            labels: list[str]) -> Combiner:
+        x = stack_features(p_clf, p_sig, flags, echo)
         # No class weights: the stacker is the calibrated step, its P(ad) is read against a fixed threshold.
         self.model = LogisticRegression(C=1.0, max_iter=2000).fit(x, labels)
         is_ad = np.array([lab != "none" for lab in labels])
@@ -67,11 +68,11 @@ class Combiner:
             self.floors[kind] = max(FLOOR_MIN, float(share))
         return self
 
-    def combine(self, p_clf: np.ndarray, p_sig: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    def combine(self, p_clf: np.ndarray, p_sig: np.ndarray, flags: np.ndarray, echo: np.ndarray) -> np.ndarray:
         if not len(p_clf):
             return p_clf
         assert self.model is not None
-        raw = self.model.predict_proba(stack_features(p_clf, p_sig, flags))
+        raw = self.model.predict_proba(stack_features(p_clf, p_sig, flags, echo))
         out = np.zeros((len(p_clf), len(CLASSES)))
         for j, cls in enumerate(self.model.classes_):
             out[:, CLASSES.index(cls)] = raw[:, j]
