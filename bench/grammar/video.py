@@ -12,12 +12,15 @@ from bench.grammar.expand import Ctx, transliterate
 from bench.grammar.products import PRODUCTS
 
 _RATE = {"en": (2.3, 3.0), "ru": (1.9, 2.5)}  # words a second
-_CHANNELS = {
-    "en": ["Dana Builds", "Mike Explains", "The Weekend Cook", "Pixel Pete", "Nomad Nora", "Garage Science",
-           "Budget Ben", "Lena Lifts", "Quiet Desk", "Two Wheels Tom", "Ask Amira", "The Plant Corner"],
-    "ru": ["Кухня Ромы", "Техно Гоша", "Маша в пути", "Денис Разбирает", "Книжный Лис", "Гараж Палыча",
-           "Финансы без воды", "Лена Фит", "Научпоп с Артёмом", "Игровая Кирилла", "Дача и Точка", "Код с Олей"],
-}
+# Channel names are built from parts, so that a handle heard in self-promotion rarely recurs across videos.
+_NAMES = {"en": ["Dana", "Mike", "Nora", "Pete", "Ben", "Lena", "Tom", "Amira", "Sam", "Jules", "Priya", "Marco", "Ivy",
+                 "Theo", "Kat", "Raj", "Ollie", "Hana", "Leo", "Zoe"],
+          "ru": ["Ромы", "Гоши", "Маши", "Дениса", "Оли", "Артёма", "Кирилла", "Лены", "Паши", "Насти", "Вити",
+                 "Юли", "Саши", "Кати", "Димы", "Ани", "Феди", "Веры", "Глеба", "Сони"]}
+_PATTERNS = {"en": ["{n} Builds", "{n} Explains", "{n} Cooks", "{n} Plays", "{n} on the Road", "{n} Makes Things",
+                    "Ask {n}", "{n}'s Garage", "{n} Reviews", "The {n} Show", "{n} Talks Money", "{n} Lifts"],
+             "ru": ["Кухня {n}", "Гараж {n}", "Мастерская {n}", "Игровая {n}", "Путешествия {n}", "Обзоры {n}",
+                    "Финансы {n}", "Дача {n}", "Книжная полка {n}", "Код {n}", "Спорт {n}", "Вечера {n}"]}
 _AD_MIX = [("sponsor", 0.62), ("selfpromo", 0.2), ("interaction", 0.18)]
 
 
@@ -36,7 +39,7 @@ def _video(i: int, language: str, pools: dict, advs: list, rng: random.Random, s
     noisy = asr and rng.random() < 0.4
     rate = rng.uniform(*_RATE[language])
     target = rng.triangular(120, 900, 240)
-    channel = rng.choice(_CHANNELS[language])
+    channel = rng.choice(_PATTERNS[language]).format(n=rng.choice(_NAMES[language]))
     ctx.values.update(channel=channel, handle=re.sub(r"\W", "", _latin(channel.lower())))
     topics = _topics(pools["topic"], target, rng)
     blocks = _plan(language, pools, advs, rng)
