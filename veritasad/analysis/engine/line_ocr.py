@@ -59,6 +59,7 @@ class Reading:
     confidence: float  # 0-100
     words: list[Word] = field(default_factory=list)
     image: np.ndarray | None = None  # the prepared (upscaled, binarised) image the words were read from
+    tokens: int = 0  # erid tokens found whole (keyword, then a token of the right alphabet and length)
 
 
 def prepare(crop: np.ndarray, glyph_height: int, light: bool, method: str) -> np.ndarray:
@@ -163,6 +164,7 @@ class LineReader:
         readings agree on. The keyword before an erid token is written "erid:" however it was misread, so
         that the signal finder sees it."""
         images = images or [reading.image]
+        tokens = 0
         words = []
         for word in reading.words:  # "erid:2Vtzq…" read as one word: keyword and token apart
             glued = _ERID_GLUED.match(word.text)
@@ -184,8 +186,9 @@ class LineReader:
                 words[target] = Word(_vote(candidates), first.confidence, first.box)
             if kind == "erid" and target != i and _SHAPES["erid"].match(words[target].text):
                 words[i] = Word("erid:", word.confidence, word.box)
+                tokens += 1
         text = " ".join(w.text for w in words)
-        return Reading(text, reading.confidence, words, reading.image)
+        return Reading(text, reading.confidence, words, reading.image, tokens)
 
     def _restricted(self, image: np.ndarray | None, box: tuple[int, int, int, int], kind: str) -> tuple[str, float]:
         """(reading, confidence) of one word's box by the instance restricted to `kind`'s characters."""
@@ -306,7 +309,7 @@ def _is_erid_keyword(word: str, following: str) -> bool:
     looks_like_token = len(token) >= 8 and share >= 0.85 and any(c.isdigit() for c in token) \
         and any(c.isalpha() for c in token)
     near = difflib.SequenceMatcher(None, word.lower().rstrip(":;.").translate(_LOOKALIKE), "erid").ratio() >= 0.5
-    return looks_like_token and word.endswith((":", ";")) and len(word) <= 6 and near
+    return looks_like_token and word.rstrip(".,").endswith((":", ";")) and len(word) <= 6 and near
 
 
 def _better(a: Reading, b: Reading) -> bool:

@@ -25,7 +25,7 @@ from typing import Self
 import numpy as np
 
 from veritasad.analysis.engine.errors import EngineError
-from veritasad.analysis.engine.line_ocr import LineReader
+from veritasad.analysis.engine.line_ocr import LineReader, Reading
 from veritasad.analysis.engine.media import Frame
 from veritasad.analysis.engine.text_regions import Box, find_lines
 from veritasad.analysis.engine.types import ScreenText
@@ -97,17 +97,20 @@ class ScreenReader:
             reading = self._seen.get(image, box)
             if reading is None:
                 got = self._lines.read(crop, box.h, box.light)
-                reading = (fix_script(got.text), got.confidence) if got is not None and self._keep(got.text, got.confidence) \
-                    else ("", 0.0)
+                reading = (fix_script(got.text), got.confidence) if got is not None and self._keep(got) else ("", 0.0)
                 self._seen.put(image, box, reading)
             if reading[0] and all(reading[0] != text for *_, text, _ in found):
                 found.append((box.y, box.x, *reading))
         return [(text, conf) for _, _, text, conf in sorted(found)]
 
-    def _keep(self, text: str, confidence: float) -> bool:
+    def _keep(self, reading: Reading) -> bool:
         """Confident enough, with letters enough to be text. Texture read as text comes out as one to five
         letters, mostly short "words" ("Rew!", "iw ee ~"); a real line is longer or surer of itself. The one
-        short label that matters, "#ad", has a "#" that texture readings never had."""
+        short label that matters, "#ad", has a "#" that texture readings never had. A line with a whole erid
+        token in it is text whatever its confidence (texture at its ends drags that down)."""
+        text, confidence = reading.text, reading.confidence
+        if reading.tokens and confidence >= 35:
+            return True
         letters = len(_WORDLIKE.findall(text))
         if confidence < self.options.min_confidence or letters < 2:
             return False
