@@ -122,6 +122,8 @@ def _hold(items: list[str], rng: random.Random, share: float) -> set[str]:
 def split(seed: int = 0, held_share: float = 0.3) -> Split:
     """Hold out ~held_share of the families of each (language, category) and of each language's advertisers
     (spread over product types, so that every product has advertisers on both sides where it has two or more)."""
+    if not 0.0 < held_share < 1.0:
+        raise ValueError(f"held_share must be between 0 and 1, not {held_share}")
     rng = random.Random(f"split-{seed}")
     train_f, held_f, train_a, held_a = set(), set(), set(), set()
     for language in LANGUAGES:

@@ -25,6 +25,8 @@ _AD_MIX = [("sponsor", 0.62), ("selfpromo", 0.2), ("interaction", 0.18)]
 
 
 def make_videos(n: int, language: str, family_ids: set[str], advertiser_names: set[str], seed: int) -> list[dict]:
+    if language not in model.LANGUAGES:
+        raise ValueError(f"language must be one of {model.LANGUAGES}, not {language!r}")
     pools = {c: sorted(f.id for f in model.families(language, c) if f.id in family_ids) for c in model.CATEGORIES}
     if not pools["topic"]:
         raise ValueError(f"no topic family for {language} among the given ids: a video needs talk")
