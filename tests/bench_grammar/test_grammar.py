@@ -251,3 +251,20 @@ def test_advertisers_are_not_the_seed_sets():
     for lang in model.LANGUAGES:
         for adv in grammar.advertisers(lang):
             assert adv.name.lower() not in seed_names and adv.domain.split(".")[0] not in seed_names, adv
+
+
+@pytest.mark.parametrize("lang", model.LANGUAGES)
+def test_every_family_has_many_renderings(lang):
+    advs = grammar.advertisers(lang)
+    for f in grammar.families(lang):
+        products = model.spec(f.id).products
+        fitting = [a for a in advs if not products or a.product in products]
+        texts = set()
+        for k in range(40):
+            ctx = _ctx(lang, random.Random(k), asr=False)
+            adv = fitting[k % len(fitting)]
+            _advertiser_values(adv, ctx)
+            lines = [render.talk(f.id, ctx, []) for _ in range(2)] if f.category == "topic" else \
+                render.segment(f.id, ctx)
+            texts.add(" ".join(lines).replace(adv.name, "BRAND"))
+        assert len(texts) >= 8, (f.id, len(texts))
