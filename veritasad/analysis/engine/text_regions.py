@@ -38,8 +38,8 @@ class Box:
                 min(shape[1], self.x + self.w + px), min(shape[0], self.y + self.h + py))
 
 
-def _blobs(gray: np.ndarray, light: bool, contrast: int) -> np.ndarray:
-    """Stats (x, y, w, h, area) of blobs `contrast` grey levels above (or below) their surroundings that could
+def _blobs(gray: np.ndarray, light: bool, contrast: int) -> tuple[np.ndarray, np.ndarray]:
+    """Stats (x, y, w, h, area), and the integral image of the marked pixels, of blobs `contrast` grey levels above (or below) their surroundings that could
     be glyphs (or a few glyphs run together): at most a few times wider than high, not a solid block, and with
     calm just above and below. That last test is what tells a caption from texture: on a box, or on a smooth
     part of the picture, a glyph has nothing right over or under it; a speck of foliage or noise has."""
@@ -50,8 +50,8 @@ def _blobs(gray: np.ndarray, light: bool, contrast: int) -> np.ndarray:
     stats = cv2.connectedComponentsWithStats(mask, connectivity=8)[2][1:]
     x, y, w, h, area = stats.T
     keep = (h >= _MIN_H) & (h <= _MAX_H) & (w <= 12 * h) & (area / np.maximum(w * h, 1) < 0.9) & (area >= 8)
-    stats = stats[keep]
-    return stats[_calm(cv2.integral(mask), stats)].astype(np.int32)
+    stats, integral = stats[keep], cv2.integral(mask)
+    return stats[_calm(integral, stats)].astype(np.int32), integral
 
 
 def _calm(integral: np.ndarray, stats: np.ndarray) -> np.ndarray:
@@ -140,7 +140,7 @@ def find_lines(gray: np.ndarray, contrast: int = 28, max_lines: int = 8) -> list
     """Candidate text lines in a grey frame, the likeliest first, at most `max_lines`."""
     found: list[Box] = []
     for light in (True, False):
-        stats = _blobs(gray, light, contrast)
+        stats, integral = _blobs(gray, light, contrast)
         if len(stats) < 2:
             continue
         boxes = []
@@ -153,15 +153,16 @@ def find_lines(gray: np.ndarray, contrast: int = 28, max_lines: int = 8) -> list
             if clutter < 3.0:  # lines of a two-line label count each other: only dense texture is cut
                 boxes.append(Box(x0, y0, x1 - x0, y1 - y0, light, len(members), clutter))
         boxes = _merge_rows(_drop_nested(sorted(boxes, key=lambda b: -b.score)[:100]))
-        found += _merge_rows([_extend(b, stats) for b in boxes])
+        found += _merge_rows([_extend(b, stats, integral) for b in boxes])
     found = [b for b in _drop_nested(sorted(found, key=lambda b: -b.score))
              if b.glyphs >= 3 and b.w >= 2 * b.h and b.h <= _MAX_H]
     return found[:max_lines]
 
 
-def _extend(box: Box, stats: np.ndarray) -> Box:
+def _extend(box: Box, stats: np.ndarray, integral: np.ndarray) -> Box:
     """Grow a line sideways over the blobs that sit on it: a capital, a short word («А.», "—") or a word of
-    another height class that made no row of its own, as long as each is within a glyph height of the line."""
+    another height class that made no row of its own, each within a glyph height of the line and with calm
+    between (a word space; not the edge of a caption box, beyond which the picture's blobs begin)."""
     h = box.h
     x, y, w, bh = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
     cy = y + bh / 2
@@ -171,14 +172,25 @@ def _extend(box: Box, stats: np.ndarray) -> Box:
     x0, x1 = box.x, box.x + box.w
     added = 0
     while True:
-        left = (ends < x0) & (ends >= x0 - 1.2 * h)
-        right = (starts > x1) & (starts <= x1 + 1.2 * h)
-        if not (left.any() or right.any()):
+        left = np.flatnonzero((ends < x0) & (ends >= x0 - 1.2 * h))
+        right = np.flatnonzero((starts > x1) & (starts <= x1 + 1.2 * h))
+        left = [i for i in left if _quiet(integral, int(ends[i]), x0, box)]
+        right = [i for i in right if _quiet(integral, x1, int(starts[i]), box)]
+        if not (left or right):
             break
-        x0 = min(x0, int(starts[left].min())) if left.any() else x0
-        x1 = max(x1, int(ends[right].max())) if right.any() else x1
-        added += int(left.sum() + right.sum())
+        x0 = min([x0] + [int(starts[i]) for i in left])
+        x1 = max([x1] + [int(ends[i]) for i in right])
+        added += len(left) + len(right)
     return Box(x0, box.y, x1 - x0, box.h, box.light, box.glyphs + added, box.clutter)
+
+
+def _quiet(integral: np.ndarray, x0: int, x1: int, box: Box) -> bool:
+    """Hardly a marked pixel in columns x0..x1 over the line's rows."""
+    y0, y1 = box.y, box.y + box.h
+    if x1 <= x0:
+        return True
+    marked = integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
+    return marked <= 0.06 * (x1 - x0) * (y1 - y0)
 
 
 def _merge_rows(boxes: list[Box]) -> list[Box]:
