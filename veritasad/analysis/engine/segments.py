@@ -16,7 +16,10 @@ from veritasad.analysis.engine.text.signals import find_signals
 from veritasad.analysis.engine.types import ScreenText, Utterance, Word
 
 THRESHOLD = 0.5  # P(ad) above which an utterance is part of an ad
-MIN_SECONDS = {"sponsor": 4.0, "selfpromo": 2.0, "interaction": 1.5}
+MIN_SECONDS = {"sponsor": 6.0, "selfpromo": 2.0, "interaction": 1.5}
+# An ad names what it sells and how to get it: a run with no cue at all (no link, code, offer, call to action, label,
+# sponsor phrase) is kept only when the model is this sure of it on average.
+CUELESS_MIN = 0.8
 MAX_GAP = 6.0  # a non-ad stretch this short between two parts of one ad joins them
 SCREEN_BOOST = 0.5  # how far an on-screen label or code pulls the sponsor probability towards 1
 MAX_UTTERANCE = 12.0  # longer ASR segments are cut at word times so a boundary can fall inside them
@@ -80,7 +83,12 @@ def _runs(tl: Timeline, threshold: float) -> list[tuple[str, int, int]]:
         else:
             runs.append((kind, i, i))
     runs = [_trim_to_opener(tl.utterances, r) for r in runs]
-    return [r for r in runs if tl.utterances[r[2]].end - tl.utterances[r[1]].start >= MIN_SECONDS[r[0]]]
+    return [r for r in runs if tl.utterances[r[2]].end - tl.utterances[r[1]].start >= MIN_SECONDS[r[0]]
+            and (_has_cue(tl.utterances[r[1]: r[2] + 1]) or float(np.mean(ad[r[1]: r[2] + 1])) >= CUELESS_MIN)]
+
+
+def _has_cue(utterances: list[Utterance]) -> bool:
+    return any(find_signals(u.text) for u in utterances)
 
 
 _OPENERS = frozenset({"sponsor", "label_ru", "partner_ru", "label_en"})

@@ -85,6 +85,34 @@ def _neighbour_mean(vectors: np.ndarray, reach: int, side: int) -> np.ndarray:
     return out
 
 
+def off_topic(vectors: np.ndarray) -> np.ndarray:
+    """(n, 2): each row's cosine to the mean of the video's other rows, and to its near neighbours' mean. An ad read
+    is about something else than the video around it, whatever its wording: a drop in similarity marks it."""
+    n = len(vectors)
+    if n < 2:
+        return np.zeros((n, 2), dtype=np.float32)
+    total = vectors.sum(axis=0)
+    rest = (total[None, :] - vectors) / (n - 1)
+    near = (_neighbour_mean(vectors, 4, -1) + _neighbour_mean(vectors, 4, 1)) / 2
+
+    def cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return (a * b).sum(axis=1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-9)
+
+    return np.stack([cos(vectors, rest), cos(vectors, near)], axis=1).astype(np.float32)
+
+
+def off_topic_sparse(x: sparse.csr_matrix) -> np.ndarray:
+    """(n, 1): off_topic's first column for sparse rows (TF-IDF), without densifying them."""
+    n = x.shape[0]
+    if n < 2:
+        return np.zeros((n, 1), dtype=np.float32)
+    total = np.asarray(x.sum(axis=0)).ravel()
+    dot = x @ total
+    own = np.asarray(x.multiply(x).sum(axis=1)).ravel()
+    rest_norm = np.sqrt(np.maximum(total @ total - 2 * dot + own, 1e-12))
+    return ((dot - own) / np.maximum(np.sqrt(own) * rest_norm, 1e-9)).astype(np.float32)[:, None]
+
+
 @dataclass
 class Representation:
     kind: Kind = "tfidf"
@@ -118,8 +146,10 @@ class Representation:
         parts = []
         if self.uses_tfidf:
             assert self.center is not None and self.context is not None
+            center = self.center.transform([u.text.lower() for u in utterances])
             parts += [
-                self.center.transform([u.text.lower() for u in utterances]),
+                center,
+                sparse.csr_matrix(off_topic_sparse(center)),
                 CONTEXT_WEIGHT * self.context.transform([before(utterances, i).lower() for i in n]),
                 CONTEXT_WEIGHT * self.context.transform([after(utterances, i).lower() for i in n]),
             ]
@@ -127,6 +157,7 @@ class Representation:
             vec = vectors if vectors is not None else embed([u.text for u in utterances])
             parts.append(sparse.csr_matrix(np.hstack([
                 vec, CONTEXT_WEIGHT * _neighbour_mean(vec, REACH, -1), CONTEXT_WEIGHT * _neighbour_mean(vec, REACH, 1),
+                off_topic(vec),
             ])))
         parts.append(sparse.csr_matrix(position(utterances, duration)))
         return sparse.hstack(parts).tocsr()

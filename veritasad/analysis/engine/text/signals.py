@@ -57,12 +57,15 @@ _URL = re.compile(
 )
 _EMAIL_BEFORE = re.compile(r"@\S*$")
 
-_CODE_WORDS = r"(?:promo\s*code|coupon\s*code|discount\s*code|code|промокод[ау]?|по\s+промокоду|код(?:у|ом)?)"
+_CODE_WORDS = r"(?:promo\s*code|coupon\s*code|discount\s*code|code|промокод[ау]?|по\s+промокоду|(?<![а-яё])код(?:у|ом)?(?![а-яё]))"
 _PROMO = re.compile(
     _CODE_WORDS + r"\s*[:\-—«\"']?\s*[«\"']?([a-zа-яё0-9][a-zа-яё0-9_-]{2,24})",
     _F,
 )
-# Words that follow "code" in ordinary speech and are never the code itself.
+# Said just before "code", these make the next word a code even when it is a plain word ("use code forkful").
+_CODE_VERBS = re.compile(r"(?:\b(?:use|enter|apply|redeem|type|with|code\s+is|промокод\w*|введи\w*|используй\w*|с|по)"
+                         r"\s+(?:my\s+|the\s+|our\s+|promo\s+|мой\s+|наш\s+)?(?:promo\s*)?(?:code|промокод\w*|код\w*)"
+                         r"\s*[:\-—«\"']?\s*[«\"']?$)", _F)
 _NOT_CODES = {
     "below", "in", "at", "and", "the", "for", "from", "is", "to", "on", "that", "this", "review", "base", "editor",
     "which", "you", "we", "it", "was", "of", "with", "will", "here", "there", "snippet", "example", "quality", "more",
@@ -89,6 +92,11 @@ _PATTERNS: list[tuple[SignalKind, re.Pattern[str]]] = [
     ("discount", re.compile(
         r"(?:\b\d{1,3}\s?(?:%|percent\b|процент\w*)(?:\s+(?:off|discount|скидк\w*))?|\bdiscount\b|\bfree\s+month|"
         r"\bfirst\s+month\s+free|\bскидк\w+|\bбесплатн\w+\s+(?:месяц|доставк\w+|подписк\w+|урок\w*)|кешб[эе]к\w*|cashback)", _F)),
+    # Percentages as ASR writes them out: "sixty percent off", «пятьдесят процентов», "half off".
+    ("discount", re.compile(
+        r"(?:\b(?:ten|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)(?:[\s-]\w+)?\s+percent\b|"
+        r"\bhalf\s+(?:off|price)\b|(?<![а-яё])(?:десят|пятнадцат|двадцат|тридцат|сорок|пятьдесят|шестьдесят|"
+        r"семьдесят|восемьдесят|девяносто|сто)\w*(?:\s+\w+)?\s+процент\w*)", _F)),
     ("link_hint", re.compile(
         r"(?:\blinks?\s+(?:is\s+|are\s+)?(?:in|down\s+in)\s+(?:the\s+|my\s+)?(?:description|bio|pinned\s+comment)|"
         r"\blinks?\s+below\b|\bdescription\s+below\b|ссылк\w+\s+(?:\w+\s+)?(?:в\s+описании|под\s+(?:этим\s+)?видео|"
@@ -153,11 +161,21 @@ def find_urls(text: str) -> list[TextSignal]:
     return out
 
 
+def _looks_like_code(code: str, text: str, start: int) -> bool:
+    """A code has a digit, or is written in capitals, or follows "use code"/«промокод» itself; a plain lower-case word
+    after a bare "code" is ordinary speech ("a promo code once", "the code compiles")."""
+    if any(ch.isdigit() for ch in code) or (code.isupper() and len(code) >= 3):
+        return True
+    if text[:start].rstrip().lower().endswith(("промокод", "промокода", "промокоду", "промокодом")):
+        return True
+    return bool(_CODE_VERBS.search(text[:start]))
+
+
 def find_promo_codes(text: str) -> list[TextSignal]:
     out = []
     for m in _PROMO.finditer(text):
         code = m.group(1).strip("-_")
-        if code.lower() in _NOT_CODES or len(code) < 3:
+        if code.lower() in _NOT_CODES or len(code) < 3 or not _looks_like_code(code, text, m.start(1)):
             continue
         out.append(TextSignal("promo_code", m.group(0), code.upper(), m.start(1)))
     return out
@@ -203,9 +221,19 @@ def find_exact_signals(text: str) -> list[TextSignal]:
     return _patterns(normalise_spoken(text))
 
 
+# "Not sponsored", «это не реклама», «без рекламы»: a denial is not a label (nor a sponsor mention).
+_NEGATION = re.compile(r"(?:\b(?:not|no|never|isn'?t|wasn'?t|aren'?t|without|nobody)|(?<![а-яё])(?:не|нет|без|никто)"
+                       r")\s+(?:\w+\s+)?$", _F)
+_DENIABLE = frozenset({"label_en", "label_ru", "sponsor", "partner_ru"})
+
+
+def _denied(kind: str, text: str, start: int) -> bool:
+    return kind in _DENIABLE and bool(_NEGATION.search(text[max(0, start - 24): start]))
+
+
 def _patterns(text: str) -> list[TextSignal]:
     found = [TextSignal(kind, m.group(0), m.group(0).lower(), m.start())
-             for kind, pattern in _PATTERNS for m in pattern.finditer(text)]
+             for kind, pattern in _PATTERNS for m in pattern.finditer(text) if not _denied(kind, text, m.start())]
     found += find_urls(text) + find_promo_codes(text) + find_erids(text) + find_legal_entities(text)
     return sorted(found, key=lambda s: s.pos)
 
