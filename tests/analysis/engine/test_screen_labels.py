@@ -121,3 +121,11 @@ def test_find_lines_finds_a_caption_box_but_not_texture() -> None:
     assert abs(best.y + best.h / 2 - (y + h / 2)) < 10 and best.x >= x - 5 and best.x + best.w <= x + w + 5
     assert best.w > 0.7 * (w - 40)  # the whole line, not a fragment
     assert not [b for b in find_lines(_textures()[0]) if b.glyphs >= 6]
+
+
+@pytest.mark.parametrize(("read", "fixed"), [("Peknama. OOO «Вектор»", "Реклама. ООО «Вектор»"),
+                                             ("PEKJIAMA", "РЕКЛАМА"), ("Paid partnership", "Paid partnership")])
+def test_label_read_in_latin_letters_is_put_back(read: str, fixed: str) -> None:
+    from veritasad.analysis.engine.vision import fix_script
+
+    assert fix_script(read) == fixed

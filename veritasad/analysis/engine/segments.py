@@ -16,7 +16,7 @@ from veritasad.analysis.engine.text.signals import find_signals
 from veritasad.analysis.engine.types import ScreenText, Utterance, Word
 
 THRESHOLD = 0.5  # P(ad) above which an utterance is part of an ad
-MIN_SECONDS = {"sponsor": 6.0, "selfpromo": 2.0, "interaction": 1.5}
+MIN_SECONDS = {"sponsor": 4.0, "selfpromo": 2.0, "interaction": 1.5}
 # An ad names what it sells and how to get it: a run with no cue at all (no link, code, offer, call to action, label,
 # sponsor phrase) is kept only when the model is this sure of it on average.
 CUELESS_MIN = 0.8
@@ -30,6 +30,7 @@ class Timeline:
     utterances: list[Utterance]
     proba: np.ndarray  # rows: utterances, columns: CLASSES
     decided_by: str  # "classifier" or "rules"
+    on_screen_ad: np.ndarray | None = None  # per utterance: an on-screen label, erid or code is shown meanwhile
 
 
 def split_long(utterances: list[Utterance], limit: float = MAX_UTTERANCE) -> list[Utterance]:
@@ -61,12 +62,13 @@ def timeline(utterances: list[Utterance], screen: list[ScreenText], duration: fl
     else:
         proba, path = rule_proba(utterances), "rules"
     screen_ads = [c for c in C.screen_cues(screen) if C.is_screen_ad(c)]
+    shown = np.array([bool(C.within(screen_ads, u.start, u.end)) for u in utterances], dtype=bool)
     for i, u in enumerate(utterances):
-        if C.within(screen_ads, u.start, u.end):
+        if shown[i]:
             boosted = 1.0 - (1.0 - proba[i, 1]) * (1.0 - SCREEN_BOOST)
             proba[i] = proba[i] * (1.0 - boosted) / max(1.0 - proba[i, 1], 1e-9)
             proba[i, 1] = boosted
-    return Timeline(utterances, proba, path)
+    return Timeline(utterances, proba, path, shown)
 
 
 def _runs(tl: Timeline, threshold: float) -> list[tuple[str, int, int]]:
@@ -84,11 +86,13 @@ def _runs(tl: Timeline, threshold: float) -> list[tuple[str, int, int]]:
             runs.append((kind, i, i))
     runs = [_trim_to_opener(tl.utterances, r) for r in runs]
     return [r for r in runs if tl.utterances[r[2]].end - tl.utterances[r[1]].start >= MIN_SECONDS[r[0]]
-            and (_has_cue(tl.utterances[r[1]: r[2] + 1]) or float(np.mean(ad[r[1]: r[2] + 1])) >= CUELESS_MIN)]
+            and (_has_cue(tl, r[1], r[2]) or float(np.mean(ad[r[1]: r[2] + 1])) >= CUELESS_MIN)]
 
 
-def _has_cue(utterances: list[Utterance]) -> bool:
-    return any(find_signals(u.text) for u in utterances)
+def _has_cue(tl: Timeline, first: int, last: int) -> bool:
+    if tl.on_screen_ad is not None and tl.on_screen_ad[first: last + 1].any():
+        return True
+    return any(find_signals(u.text) for u in tl.utterances[first: last + 1])
 
 
 _OPENERS = frozenset({"sponsor", "label_ru", "partner_ru", "label_en"})

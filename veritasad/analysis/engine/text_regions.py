@@ -69,7 +69,10 @@ def _calm(integral: np.ndarray, stats: np.ndarray) -> np.ndarray:
         x0, x1 = np.clip(x, 0, cols), np.clip(x + w, 0, cols)
         return integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
 
-    return (total(y - band, y) + total(y + h, y + h + band)) / np.maximum(2 * band * w, 1)
+    # Divided by the strips' area inside the frame: a blob on the frame's edge is judged by one strip only.
+    inside = (np.clip(y, 0, rows) - np.clip(y - band, 0, rows) + np.clip(y + h + band, 0, rows)
+              - np.clip(y + h, 0, rows)) * w
+    return (total(y - band, y) + total(y + h, y + h + band)) / np.maximum(inside, 1)
 
 
 def _links(stats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

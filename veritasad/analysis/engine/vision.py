@@ -37,6 +37,11 @@ _WORDLIKE = re.compile(r"[0-9A-Za-zА-Яа-яЁё]")
 _LOOKALIKES = str.maketrans("аеорсухкмтвнё", "aeopcyxkmtbhe")
 _TO_CYRILLIC = str.maketrans("AaBEeKkMHOoPpCcTyXx", "АаВЕеКкМНОоРрСсТуХх")
 _LATIN, _CYRILLIC = re.compile(r"[A-Za-z]"), re.compile(r"[А-Яа-яЁё]")
+# «Реклама» read wholly in Latin letters ("Peknama", "PEKJIAMA"): Tesseract does this to the one word 38-FZ
+# requires often enough to undo it. Only that word: any other all-Latin word may well be Latin.
+_PEKNAMA = re.compile(r"(?:P|p)(?:e|E)(?:k|K)(?:n|JI|Jl|Л)(?:a|A)(?:m|M)(?:a|A|bI|bl|y|e|E|u)?[.,:;]?")
+_LABEL_TO_CYRILLIC = str.maketrans({"P": "Р", "p": "р", "e": "е", "E": "Е", "k": "к", "K": "К", "n": "л", "a": "а",
+                                    "A": "А", "m": "м", "M": "М", "y": "у", "u": "и"})
 
 
 @dataclass(frozen=True)
@@ -224,6 +229,10 @@ def fix_script(line: str) -> str:
     russian = len(_CYRILLIC.findall(line)) >= 4
     out = []
     for word in line.split(" "):
+        if _PEKNAMA.fullmatch(word):
+            out.append(word.replace("JI", "Л").replace("Jl", "Л").replace("bI", "ы").replace("bl", "ы")
+                       .translate(_LABEL_TO_CYRILLIC))
+            continue
         converted = word.translate(_TO_CYRILLIC)
         if _LATIN.search(word) and not _LATIN.search(converted) and not any(ch.isdigit() for ch in word) \
                 and (_CYRILLIC.search(word) or (russian and len(word.strip(".,:;«»\"()")) <= 3)):
