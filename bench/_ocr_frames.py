@@ -114,7 +114,7 @@ def _background(s: Sample, rng: random.Random, workdir: Path) -> list[str]:
         cv2.imwrite(str(path), picture)
         return ["-i", str(path)]
     if s.background == "flat":
-        colour = "0x%02x%02x%02x" % tuple(rng.randrange(256) for _ in range(3))
+        colour = "0x" + "".join(f"{rng.randrange(256):02x}" for _ in range(3))
         return ["-f", "lavfi", "-i", f"color=c={colour}:size={size}"]
     if s.background == "gradient":
         return ["-f", "lavfi", "-i", f"gradients=seed={s.seed}:size={size}:speed=0.01"]
@@ -149,8 +149,8 @@ def render(s: Sample, workdir: Path) -> np.ndarray:
     textfile.write_text(s.text, encoding="utf-8")
     overlay = overlay_for(s, rng)
     if s.background == "flat" and overlay.color == "black":
-        background = ["-f", "lavfi", "-i", f"color=c=0x{rng.randrange(0xb0, 0x100):02x}{rng.randrange(0xb0, 0x100):02x}"
-                      f"{rng.randrange(0xb0, 0x100):02x}:size={WIDTH}x{HEIGHT}"]
+        light = "".join(f"{rng.randrange(0xb0, 0x100):02x}" for _ in range(3))  # dark text: a light ground
+        background = ["-f", "lavfi", "-i", f"color=c=0x{light}:size={WIDTH}x{HEIGHT}"]
     else:
         background = _background(s, rng, workdir)
     out = workdir / "frame.mp4"

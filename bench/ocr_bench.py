@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 from rich.console import Console
@@ -79,7 +80,7 @@ class OldReader:
     def close(self) -> None:
         self._api.End()
 
-    def __enter__(self) -> OldReader:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -7,51 +7,33 @@ like a line reads with low confidence on the first try and is dropped without th
 Exact tokens matter more than words: an erid token, a domain or a promo code is useless with one character
 wrong, and the Russian+English model is free to read a Latin "B" as Cyrillic "В" or "0" as "О". So where the
 first reading holds one, that word is read again by a second Tesseract instance restricted to the characters
-such a token can have (tessedit_char_whitelist), and the restricted reading replaces it.
+such a token can have (tessedit_char_whitelist), on each binarisation of the line, and the characters most of
+those readings agree on replace it (see tokens.py for what else settles a token's characters).
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from veritasad.analysis.engine.tokens import (
+    ERID_GLUED,
+    SHAPES,
+    TO_BASE58,
+    WHITELISTS,
+    Word,
+    fix_case,
+    join_split_token,
+    token_at,
+    vote,
+    with_tops,
+)
 
 TARGET_HEIGHT = 34  # px: a glyph row upscaled to about this is what Tesseract's LSTM reads best
 CLEAR = 85.0  # a reading this confident is kept without trying the other binarisations
 HOPELESS = 40.0  # a first reading below this is texture, not text: no further tries
 METHODS = ("otsu", "grey", "adaptive", "inverse")
-
-_ERID_WORD = re.compile(r"^[eе][rгp][iі1l|!][dд][:;.=№]?$", re.IGNORECASE)
-_ERID_GLUED = re.compile(r"^[eе][rгp][iі1l|!][dд][:;.=№]+(\w{4,})$", re.IGNORECASE)
-# Cyrillic letters the model puts in a misread "erid" («ета», «епа»: "ri" read as one letter).
-_LOOKALIKE = str.maketrans({"е": "e", "т": "t", "р": "r", "а": "a", "и": "i", "п": "ri", "н": "ri", "й": "i"})
-_CODE_WORD = re.compile(r"^(?:промокод\w*|код\w*|code|promo)[:]?$", re.IGNORECASE)
-_DOMAIN = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,6}(?:/\S*)?[.,]?$", re.IGNORECASE)
-# erid tokens are base58 (the Bitcoin alphabet: no 0, O, I or l), which settles the look-alikes a free reading
-# gets wrong: a "0" or "O" in a token can only be "o", an "I", "l" or "|" only "1".
-BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-# Cyrillic look-alikes go to Latin first: the Russian+English model reads a Latin "B" or "x" as «В», «х».
-_TO_BASE58 = str.maketrans("АВСЕНКМОРТХаеорсхук0OIl|", "ABCEHKMoPTXaeopcxyko" + "o111")
-WHITELISTS = {
-    "erid": BASE58,
-    "url": "abcdefghijklmnopqrstuvwxyz0123456789.-/:_",
-    "code": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_",
-}
-_SHAPES = {
-    "erid": re.compile(r"^[1-9A-HJ-NP-Za-km-z]{6,40}$"),
-    "url": _DOMAIN,
-    "code": re.compile(r"^[A-Z0-9_-]{3,25}$"),
-}
-
-
-@dataclass
-class Word:
-    text: str
-    confidence: float
-    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the prepared image
-
 
 @dataclass
 class Reading:
@@ -167,24 +149,24 @@ class LineReader:
         tokens = 0
         words = []
         for word in reading.words:  # "erid:2Vtzq…" read as one word: keyword and token apart
-            glued = _ERID_GLUED.match(word.text)
-            words += [Word("erid:", word.confidence, word.box), Word(glued.group(1).translate(_TO_BASE58), word.confidence, word.box)] \
+            glued = ERID_GLUED.match(word.text)
+            words += [Word("erid:", word.confidence, word.box), Word(glued.group(1).translate(TO_BASE58), word.confidence, word.box)] \
                 if glued else [word]
         for i, word in enumerate(words):
-            kind, target = _token_at(words, i)
+            kind, target = token_at(words, i)
             if kind is None or target is None or (target > 0 and words[target].box == words[target - 1].box):
                 continue  # nothing to re-read, or a glued token: its box holds the keyword too
             if kind == "erid":
-                _join_split_token(words, target)
+                join_split_token(words, target)
             first = words[target]
-            free = first.text.rstrip("|").translate(_TO_BASE58) if kind == "erid" else first.text  # "|": a box edge
+            free = first.text.rstrip("|").translate(TO_BASE58) if kind == "erid" else first.text  # "|": a box edge
             # Restricted readings first: their confidence means little (it is often 0 for a right answer),
             # but their alphabet is right. The free reading, look-alikes settled, only breaks ties.
             candidates = [self._restricted(image, first.box, kind)[0] for image in images] + [free]
-            candidates = [c for c in candidates if _SHAPES[kind].match(c)]
+            candidates = [c for c in candidates if SHAPES[kind].match(c)]
             if candidates:
-                words[target] = Word(_vote(candidates), first.confidence, first.box)
-            if kind == "erid" and target != i and _SHAPES["erid"].match(words[target].text):
+                words[target] = Word(vote(candidates), first.confidence, first.box)
+            if kind == "erid" and target != i and SHAPES["erid"].match(words[target].text):
                 words[i] = Word("erid:", word.confidence, word.box)
                 tokens += 1
         text = " ".join(w.text for w in words)
@@ -218,98 +200,8 @@ class LineReader:
                 box = item.BoundingBox(tess.RIL.SYMBOL)
                 if char and box is not None:
                     symbols.append((char, box))
-        return _fix_case(_with_tops(crop, symbols, pad=10)) if kind == "erid" else "".join(c for c, _ in symbols), \
+        return fix_case(with_tops(crop, symbols, pad=10)) if kind == "erid" else "".join(c for c, _ in symbols), \
             float(self._exact.MeanTextConf())
-
-
-def _token_at(words: list[Word], i: int) -> tuple[str | None, int | None]:
-    """(kind, index of the token word) when words[i] is an erid keyword, a code word, or a domain itself."""
-    text = words[i].text
-    if i + 1 < len(words) and _is_erid_keyword(text, words[i + 1].text):
-        return "erid", i + 1
-    if _CODE_WORD.match(text) and i + 1 < len(words):
-        return "code", i + 1
-    if _DOMAIN.match(text) and not text[:1].isupper() and any(c.isalpha() for c in text.split(".")[-1]):
-        return "url", i
-    return None, None
-
-
-# Letters whose small and capital forms differ only in size: the model guesses the case of "c", "s", "v",
-# "w", "x", "z", "u" from the shape alone and gets it wrong in random tokens ("ZsmT" for "ZSmT"). Their top
-# tells: at the cap height, like the token's digits and capitals, or at the x-height, like its a, e, m, n, r.
-_CASE_PAIRS = set("cCsSvVwWxXzZuUpP")
-_CAP_TOPS = set("ABDEFGHJKLMNQRTY123456789bdfhk")  # not "t": it stops short of the cap height
-_X_TOPS = set("aemnrgqy")
-
-
-def _with_tops(image: np.ndarray, symbols: list[tuple[str, tuple[int, int, int, int]]], pad: int
-               ) -> list[tuple[str, tuple[int, int, int, int]]]:
-    """Symbols with the top of their ink measured in the picture: the LSTM's symbol boxes place characters
-    along the line well but their tops not at all. All of a symbol's columns but the outermost are used: the
-    top of "U", "V" or "W" is at its sides."""
-    ink = image < 128
-    out = []
-    for char, (x0, y0, x1, y1) in symbols:
-        x0, x1 = x0 - pad, x1 - pad  # the symbols were read from the crop padded by `pad` on each side
-        trim = 1 if x1 - x0 > 4 else 0
-        columns = ink[:, max(0, x0 + trim): max(x0 + trim + 1, x1 - trim)]
-        rows = np.flatnonzero(columns.any(axis=1)) if columns.size else np.array([], int)
-        top = int(rows[0]) if len(rows) else y0 - pad
-        out.append((char, (x0, top, x1, y1 - pad)))
-    return out
-
-
-def _fix_case(symbols: list[tuple[str, tuple[int, int, int, int]]]) -> str:
-    caps = [box[1] for c, box in symbols if c in _CAP_TOPS]
-    smalls = [box[1] for c, box in symbols if c in _X_TOPS]
-    if not caps or not smalls or np.median(smalls) - np.median(caps) < 4:
-        return "".join(c for c, _ in symbols)  # no reference heights to tell the case by
-    cap_top, x_top = float(np.median(caps)), float(np.median(smalls))
-    out = []
-    for c, box in symbols:
-        if c in _CASE_PAIRS:
-            where = (box[1] - cap_top) / (x_top - cap_top)  # 0 at the cap height, 1 at the x-height
-            c = c.upper() if where < 0.25 else c.lower() if where > 0.75 else c  # in between: the model's guess
-        out.append(c)
-    return "".join(out)
-
-
-def _vote(candidates: list[str]) -> str:
-    """Character by character majority over the readings of the commonest length; ties go to the earlier one."""
-    lengths = [len(c) for c in candidates]
-    length = max(lengths, key=lambda n: (lengths.count(n), -lengths.index(n)))
-    same = [c for c in candidates if len(c) == length]
-    out = []
-    for i in range(length):
-        chars = [c[i] for c in same]
-        out.append(max(chars, key=lambda ch: (chars.count(ch), -chars.index(ch))))
-    return "".join(out)
-
-
-def _join_split_token(words: list[Word], at: int) -> None:
-    """Tesseract sometimes puts a space inside a long token ("tNUu8TPWn1 7DmEbyH"): a word that follows with
-    less than a space's gap and only token characters is the token's tail."""
-    while at + 1 < len(words):
-        a, b = words[at], words[at + 1]
-        gap, height = b.box[0] - a.box[2], a.box[3] - a.box[1]
-        if not re.fullmatch(r"[A-Za-z0-9]+", b.text) or gap > 0.25 * height:
-            return
-        box = (a.box[0], min(a.box[1], b.box[1]), b.box[2], max(a.box[3], b.box[3]))
-        words[at] = Word(a.text + b.text, min(a.confidence, b.confidence), box)
-        del words[at + 1]
-
-
-def _is_erid_keyword(word: str, following: str) -> bool:
-    """"erid" as read, or a short misreading of it ("eri:", "rid:", «ета:») right before a token-shaped word."""
-    if _ERID_WORD.match(word):
-        return True
-    token = following.translate(_TO_BASE58)
-    # Mostly token characters (the restricted pass mends the odd "/" or "("), letters and digits mixed.
-    share = len(re.findall(r"[1-9A-HJ-NP-Za-km-z]", token)) / max(len(token), 1)
-    looks_like_token = len(token) >= 8 and share >= 0.85 and any(c.isdigit() for c in token) \
-        and any(c.isalpha() for c in token)
-    near = difflib.SequenceMatcher(None, word.lower().rstrip(":;.").translate(_LOOKALIKE), "erid").ratio() >= 0.5
-    return looks_like_token and word.rstrip(".,").endswith((":", ";")) and len(word) <= 6 and near
 
 
 def _better(a: Reading, b: Reading) -> bool:

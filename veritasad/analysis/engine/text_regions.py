@@ -52,7 +52,7 @@ def _blobs(gray: np.ndarray, light: bool, contrast: int) -> tuple[np.ndarray, np
     image = gray if light else 255 - gray
     mask = cv2.adaptiveThreshold(image, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 31, -contrast)
     stats = cv2.connectedComponentsWithStats(mask, connectivity=8)[2][1:]
-    x, y, w, h, area = stats.T
+    w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
     keep = (h >= _MIN_H) & (h <= _MAX_H) & (w <= 12 * h) & (area / np.maximum(w * h, 1) < 0.9) & (area >= 8)
     stats, integral = stats[keep].astype(np.int32), cv2.integral(mask)
     return stats, _calm(integral, stats), integral

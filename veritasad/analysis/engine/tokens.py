@@ -1,0 +1,135 @@
+"""Exact tokens read off the screen: erid tokens, domains, promo codes.
+
+A token is useless with one character wrong, and nothing in a random token tells a reader which of two
+look-alikes it is. What does tell: erid tokens are base58 (the Bitcoin alphabet: no 0, O, I or l), so a "0"
+or "O" in one can only be "o" and an "I", "l" or "|" only "1"; the case of a letter whose small and capital
+forms differ only in size shows in the height of its ink; and readings of the same token from differently
+binarised pictures disagree where one of them is wrong. The keyword before a token is often misread too
+(«епа:», "eri:"); a short word ending in ":" right before a token-shaped word is taken for it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+_ERID_WORD = re.compile(r"^[eе][rгp][iі1l|!][dд][:;.=№]?$", re.IGNORECASE)
+ERID_GLUED = re.compile(r"^[eе][rгp][iі1l|!][dд][:;.=№]+(\w{4,})$", re.IGNORECASE)
+# Cyrillic letters the model puts in a misread "erid" («ета», «епа»: "ri" read as one letter).
+_LOOKALIKE = str.maketrans({"е": "e", "т": "t", "р": "r", "а": "a", "и": "i", "п": "ri", "н": "ri", "й": "i"})
+_CODE_WORD = re.compile(r"^(?:промокод\w*|код\w*|code|promo)[:]?$", re.IGNORECASE)
+_DOMAIN = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,6}(?:/\S*)?[.,]?$", re.IGNORECASE)
+# erid tokens are base58: a "0" or "O" in one can only be "o", an "I", "l" or "|" only "1".
+BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+# Cyrillic look-alikes go to Latin first: the Russian+English model reads a Latin "B" or "x" as «В», «х».
+TO_BASE58 = str.maketrans("АВСЕНКМОРТХаеорсхук0OIl|", "ABCEHKMoPTXaeopcxyko" + "o111")
+WHITELISTS = {
+    "erid": BASE58,
+    "url": "abcdefghijklmnopqrstuvwxyz0123456789.-/:_",
+    "code": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_",
+}
+SHAPES = {
+    "erid": re.compile(r"^[1-9A-HJ-NP-Za-km-z]{6,40}$"),
+    "url": _DOMAIN,
+    "code": re.compile(r"^[A-Z0-9_-]{3,25}$"),
+}
+
+
+@dataclass
+class Word:
+    text: str
+    confidence: float
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the prepared image
+
+
+def token_at(words: list[Word], i: int) -> tuple[str | None, int | None]:
+    """(kind, index of the token word) when words[i] is an erid keyword, a code word, or a domain itself."""
+    text = words[i].text
+    if i + 1 < len(words) and _is_erid_keyword(text, words[i + 1].text):
+        return "erid", i + 1
+    if _CODE_WORD.match(text) and i + 1 < len(words):
+        return "code", i + 1
+    if _DOMAIN.match(text) and not text[:1].isupper() and any(c.isalpha() for c in text.split(".")[-1]):
+        return "url", i
+    return None, None
+
+
+# Letters whose small and capital forms differ only in size: the model guesses the case of "c", "s", "v",
+# "w", "x", "z", "u" from the shape alone and gets it wrong in random tokens ("ZsmT" for "ZSmT"). Their top
+# tells: at the cap height, like the token's digits and capitals, or at the x-height, like its a, e, m, n, r.
+_CASE_PAIRS = set("cCsSvVwWxXzZuUpP")
+_CAP_TOPS = set("ABDEFGHJKLMNQRTY123456789bdfhk")  # not "t": it stops short of the cap height
+_X_TOPS = set("aemnrgqy")
+
+
+def with_tops(image: np.ndarray, symbols: list[tuple[str, tuple[int, int, int, int]]], pad: int
+               ) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Symbols with the top of their ink measured in the picture: the LSTM's symbol boxes place characters
+    along the line well but their tops not at all. All of a symbol's columns but the outermost are used: the
+    top of "U", "V" or "W" is at its sides."""
+    ink = image < 128
+    out = []
+    for char, (x0, y0, x1, y1) in symbols:
+        x0, x1 = x0 - pad, x1 - pad  # the symbols were read from the crop padded by `pad` on each side
+        trim = 1 if x1 - x0 > 4 else 0
+        columns = ink[:, max(0, x0 + trim): max(x0 + trim + 1, x1 - trim)]
+        rows = np.flatnonzero(columns.any(axis=1)) if columns.size else np.array([], int)
+        top = int(rows[0]) if len(rows) else y0 - pad
+        out.append((char, (x0, top, x1, y1 - pad)))
+    return out
+
+
+def fix_case(symbols: list[tuple[str, tuple[int, int, int, int]]]) -> str:
+    caps = [box[1] for c, box in symbols if c in _CAP_TOPS]
+    smalls = [box[1] for c, box in symbols if c in _X_TOPS]
+    if not caps or not smalls or np.median(smalls) - np.median(caps) < 4:
+        return "".join(c for c, _ in symbols)  # no reference heights to tell the case by
+    cap_top, x_top = float(np.median(caps)), float(np.median(smalls))
+    out = []
+    for c, box in symbols:
+        if c in _CASE_PAIRS:
+            where = (box[1] - cap_top) / (x_top - cap_top)  # 0 at the cap height, 1 at the x-height
+            c = c.upper() if where < 0.25 else c.lower() if where > 0.75 else c  # in between: the model's guess
+        out.append(c)
+    return "".join(out)
+
+
+def vote(candidates: list[str]) -> str:
+    """Character by character majority over the readings of the commonest length; ties go to the earlier one."""
+    lengths = [len(c) for c in candidates]
+    length = max(lengths, key=lambda n: (lengths.count(n), -lengths.index(n)))
+    same = [c for c in candidates if len(c) == length]
+    out = []
+    for i in range(length):
+        chars = [c[i] for c in same]
+        out.append(max(chars, key=lambda ch: (chars.count(ch), -chars.index(ch))))
+    return "".join(out)
+
+
+def join_split_token(words: list[Word], at: int) -> None:
+    """Tesseract sometimes puts a space inside a long token ("tNUu8TPWn1 7DmEbyH"): a word that follows with
+    less than a space's gap and only token characters is the token's tail."""
+    while at + 1 < len(words):
+        a, b = words[at], words[at + 1]
+        gap, height = b.box[0] - a.box[2], a.box[3] - a.box[1]
+        if not re.fullmatch(r"[A-Za-z0-9]+", b.text) or gap > 0.25 * height:
+            return
+        box = (a.box[0], min(a.box[1], b.box[1]), b.box[2], max(a.box[3], b.box[3]))
+        words[at] = Word(a.text + b.text, min(a.confidence, b.confidence), box)
+        del words[at + 1]
+
+
+def _is_erid_keyword(word: str, following: str) -> bool:
+    """"erid" as read, or a short misreading of it ("eri:", "rid:", «ета:») right before a token-shaped word."""
+    if _ERID_WORD.match(word):
+        return True
+    token = following.translate(TO_BASE58)
+    # Mostly token characters (the restricted pass mends the odd "/" or "("), letters and digits mixed.
+    share = len(re.findall(r"[1-9A-HJ-NP-Za-km-z]", token)) / max(len(token), 1)
+    looks_like_token = len(token) >= 8 and share >= 0.85 and any(c.isdigit() for c in token) \
+        and any(c.isalpha() for c in token)
+    near = difflib.SequenceMatcher(None, word.lower().rstrip(":;.").translate(_LOOKALIKE), "erid").ratio() >= 0.5
+    return looks_like_token and word.rstrip(".,").endswith((":", ";")) and len(word) <= 6 and near
