@@ -27,7 +27,7 @@ def small_model() -> clf.AdClassifier:
 
 def test_strong_kinds_are_found_in_plain_wording() -> None:
     assert "promo_code" in strong_evidence(count_signals("use the code BOX60 at the checkout"))
-    assert "discount_with_link" in strong_evidence(count_signals("60% off at crumbly dot com"))
+    assert "discount_with_link" in strong_evidence(count_signals("sixty percent off at crumbly dot com"))
     assert "label_ru" in strong_evidence(count_signals("Реклама. ООО «Ромашка»"))
     assert "erid" in strong_evidence(count_signals("erid: 2VtzqxABC12"))
     assert strong_evidence(count_signals("we went to the market and bought some fish")) == set()
@@ -48,7 +48,7 @@ def test_combiner_floors_come_from_training_and_never_drop_below_the_minimum() -
     flags[:20, STRONG_KINDS.index("promo_code")] = 1  # 19 of 20 promo-code utterances were ads
     labels = ["sponsor"] * 19 + ["none"] * 21
     p = np.tile([0.25, 0.25, 0.25, 0.25], (40, 1))
-    combiner = Combiner().fit(p, p, flags, labels)
+    combiner = Combiner().fit(p, p, flags, np.zeros(40), labels)
     assert combiner.floors["promo_code"] == pytest.approx(20 / 22)
     assert combiner.floors["erid"] == FLOOR_MIN  # never seen: the minimum
 

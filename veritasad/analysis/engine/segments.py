@@ -16,7 +16,8 @@ from veritasad.analysis.engine.text.signals import find_signals
 from veritasad.analysis.engine.types import ScreenText, Utterance, Word
 
 THRESHOLD = 0.5  # P(ad) above which an utterance is part of an ad
-MIN_SECONDS = {"sponsor": 4.0, "selfpromo": 2.0, "interaction": 1.5}
+MIN_SECONDS = {"sponsor": 6.0, "selfpromo": 2.0, "interaction": 1.5}
+MIN_SHOWN_SPONSOR = 4.0  # a shorter sponsor run is enough when an on-screen label or code says "ad" meanwhile
 # An ad names what it sells and how to get it: a run with no cue at all (no link, code, offer, call to action, label,
 # sponsor phrase) is kept only when the model is this sure of it on average.
 CUELESS_MIN = 0.8
@@ -85,8 +86,15 @@ def _runs(tl: Timeline, threshold: float) -> list[tuple[str, int, int]]:
         else:
             runs.append((kind, i, i))
     runs = [_trim_to_opener(tl.utterances, r) for r in runs]
-    return [r for r in runs if tl.utterances[r[2]].end - tl.utterances[r[1]].start >= MIN_SECONDS[r[0]]
+    return [r for r in runs if _long_enough(tl, r)
             and (_has_cue(tl, r[1], r[2]) or float(np.mean(ad[r[1]: r[2] + 1])) >= CUELESS_MIN)]
+
+
+def _long_enough(tl: Timeline, run: tuple[str, int, int]) -> bool:
+    kind, first, last = run
+    seconds = tl.utterances[last].end - tl.utterances[first].start
+    shown = tl.on_screen_ad is not None and bool(tl.on_screen_ad[first: last + 1].any())
+    return seconds >= (MIN_SHOWN_SPONSOR if kind == "sponsor" and shown else MIN_SECONDS[kind])
 
 
 def _has_cue(tl: Timeline, first: int, last: int) -> bool:
