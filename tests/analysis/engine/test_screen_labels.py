@@ -129,3 +129,23 @@ def test_label_read_in_latin_letters_is_put_back(read: str, fixed: str) -> None:
     from veritasad.analysis.engine.vision import fix_script
 
     assert fix_script(read) == fixed
+
+
+@pytest.mark.slow
+def test_boxed_labels_of_the_benchmark_are_read(tmp_path: Path) -> None:
+    """A small run of bench/ocr_bench.py's frames (dev seeds): boxed labels of 20 px and more."""
+    from bench._ocr_frames import render, sample
+    from veritasad.analysis.engine.vision import ScreenReader, _SeenLines
+
+    samples = [s for s in (sample(1_000_000 + i) for i in range(80)) if s.box and s.size >= 20][:30]
+    recalled = erids = with_erid = 0
+    with ScreenReader() as reader:
+        for s in samples:
+            reader._seen = _SeenLines(reader.options.remembered_lines)
+            text = " ".join(t for t, _ in reader.read_text(render(s, tmp_path)))
+            recalled += any(sig.kind == s.kind for sig in find_signals(text))
+            if s.erid:
+                with_erid += 1
+                erids += {e.value for e in find_erids(text)} == {s.erid}
+    assert recalled / len(samples) >= 0.85
+    assert erids / with_erid >= 0.6
