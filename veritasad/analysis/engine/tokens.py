@@ -63,29 +63,47 @@ def token_at(words: list[Word], i: int) -> tuple[str | None, int | None]:
 _CASE_PAIRS = set("cCsSvVwWxXzZuUpP")
 _CAP_TOPS = set("ABDEFGHJKLMNQRTY123456789bdfhk")  # not "t": it stops short of the cap height
 _X_TOPS = set("aemnrgqy")
+_X_TO_CAP = 0.75  # x-height over cap height: 0.72-0.78 in the DejaVu faces, about so in most sans faces
 
 
 def with_tops(image: np.ndarray, symbols: list[tuple[str, tuple[int, int, int, int]]], pad: int
-               ) -> list[tuple[str, tuple[int, int, int, int]]]:
-    """Symbols with the top of their ink measured in the picture: the LSTM's symbol boxes place characters
-    along the line well but their tops not at all. All of a symbol's columns but the outermost are used: the
-    top of "U", "V" or "W" is at its sides."""
-    ink = image < 128
+              ) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Symbols with the top and bottom of their own glyph measured in the picture: the LSTM's symbol boxes
+    keep the order of the characters but not their tops, and drift sideways by up to a glyph. When the ink
+    falls apart into as many glyph-sized blobs as there are symbols (glyphs that do not touch), blob k is
+    symbol k; otherwise each symbol gets the tallest blob under the middle of its box."""
+    import cv2
+
+    ink = (image < 128).astype(np.uint8)
+    stats = cv2.connectedComponentsWithStats(ink, connectivity=8)[2][1:]
+    if len(stats) == 0:
+        return symbols
+    glyphs = stats[stats[:, 3] >= 0.3 * stats[:, 3].max()]  # not the dots of i and j, nor specks
+    glyphs = glyphs[np.argsort(glyphs[:, 0])]
+    in_order = len(glyphs) == len(symbols)
     out = []
-    for char, (x0, y0, x1, y1) in symbols:
+    for k, (char, (x0, y0, x1, y1)) in enumerate(symbols):
         x0, x1 = x0 - pad, x1 - pad  # the symbols were read from the crop padded by `pad` on each side
-        trim = 1 if x1 - x0 > 4 else 0
-        columns = ink[:, max(0, x0 + trim): max(x0 + trim + 1, x1 - trim)]
-        rows = np.flatnonzero(columns.any(axis=1)) if columns.size else np.array([], int)
-        top = int(rows[0]) if len(rows) else y0 - pad
-        out.append((char, (x0, top, x1, y1 - pad)))
+        if in_order:
+            glyph = glyphs[k]
+        else:
+            middle = (x0 + x1) / 2
+            under = glyphs[(glyphs[:, 0] <= middle) & (glyphs[:, 0] + glyphs[:, 2] >= middle)]
+            if not len(under):
+                out.append((char, (x0, y0 - pad, x1, y1 - pad)))
+                continue
+            glyph = under[np.argmax(under[:, 3])]
+        out.append((char, (x0, int(glyph[1]), x1, int(glyph[1] + glyph[3]))))
     return out
 
 
 def fix_case(symbols: list[tuple[str, tuple[int, int, int, int]]]) -> str:
     caps = [box[1] for c, box in symbols if c in _CAP_TOPS]
     smalls = [box[1] for c, box in symbols if c in _X_TOPS]
-    if not caps or not smalls or np.median(smalls) - np.median(caps) < 4:
+    if caps and not smalls:  # no small letter to measure: the x-height from the capitals' height
+        baseline = float(np.median([box[3] for c, box in symbols if c in _CAP_TOPS and c not in "JQ"] or [0]))
+        smalls = [baseline - _X_TO_CAP * (baseline - float(np.median(caps)))]
+    if not caps or np.median(smalls) - np.median(caps) < 4:
         return "".join(c for c, _ in symbols)  # no reference heights to tell the case by
     cap_top, x_top = float(np.median(caps)), float(np.median(smalls))
     out = []
