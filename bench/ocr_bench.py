@@ -209,7 +209,9 @@ def run_speed(args: argparse.Namespace, console: Console) -> None:
         speed_video(path, args.speed_seconds)
     table = Table(title=f"Screen stage on a busy moving video ({args.speed_seconds:.0f} s Mandelbrot zoom, 1280x720, "
                         f"frames every 2 s; decoding included)")
-    for col in ("reader", "frames", "wall s", "CPU s", "x real time (wall)", "x real time (CPU, 2 cores)", "text read"):
+    # Wall time moves with whatever else the machine runs; CPU time of this process (all its threads) does not,
+    # and the screen stage runs on one core (the pipeline gives the other to speech).
+    for col in ("reader", "frames", "wall s", "CPU s", "x real time (wall)", "x real time (CPU, one core)", "text read"):
         table.add_column(col, justify="right" if col != "text read" else "left")
     original = vision.ScreenReader
     for name in ("old", "new"):
@@ -224,7 +226,7 @@ def run_speed(args: argparse.Namespace, console: Console) -> None:
         wall, used = time.perf_counter() - began, _cpu() - cpu
         texts = "; ".join(sorted({s.text for s in found if s.source == "ocr"}))[:120]
         table.add_row(name, str(len(frames)), f"{wall:.1f}", f"{used:.1f}", f"{args.speed_seconds / wall:.1f}",
-                      f"{args.speed_seconds / used * 2:.1f}", texts)
+                      f"{args.speed_seconds / used:.1f}", texts)
     console.print(table)
 
 

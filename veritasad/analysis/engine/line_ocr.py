@@ -93,15 +93,24 @@ class LineReader:
         import tesserocr
 
         self._tess = tesserocr
+        self._tessdata = tessdata
         self._api = tesserocr.PyTessBaseAPI(path=tessdata, lang=languages, psm=tesserocr.PSM.SINGLE_LINE)
-        # English alone: tokens are Latin letters and digits, and a whitelist cannot steer a model that
-        # was trained to expect Cyrillic.
-        self._exact = tesserocr.PyTessBaseAPI(path=tessdata, lang="eng", psm=tesserocr.PSM.SINGLE_LINE)
+        self._exact_api = None  # started on the first token: most videos show none
         self._whitelist: str | None = None
+
+    @property
+    def _exact(self):  # tesserocr.PyTessBaseAPI, untyped
+        if self._exact_api is None:
+            # English alone: tokens are Latin letters and digits, and a whitelist cannot steer a model that
+            # was trained to expect Cyrillic.
+            self._exact_api = self._tess.PyTessBaseAPI(path=self._tessdata, lang="eng",
+                                                       psm=self._tess.PSM.SINGLE_LINE)
+        return self._exact_api
 
     def close(self) -> None:
         self._api.End()
-        self._exact.End()
+        if self._exact_api is not None:
+            self._exact_api.End()
 
     def read(self, crop: np.ndarray, glyph_height: int, light: bool) -> Reading | None:
         """The best reading of a line crop, its tokens re-read exactly; None when it reads as nothing."""
