@@ -140,8 +140,9 @@ def overlay_for(s: Sample, rng: random.Random) -> gen.Overlay:
                        outline=0 if s.box or bright_flat else rng.choice((0, 1, 2, 2)))
 
 
-def render(s: Sample, workdir: Path) -> np.ndarray:
-    """The sample as the engine sees it: grey, 960x540, after an H.264 round trip."""
+def render(s: Sample, workdir: Path, max_width: int = 960) -> np.ndarray:
+    """The sample as the engine sees it: grey, `max_width` wide (iter_frames' default: 960x540), after an
+    H.264 round trip."""
     from veritasad.analysis.engine.media import iter_frames
 
     rng = random.Random(s.seed * 7919 + 1)
@@ -158,5 +159,5 @@ def render(s: Sample, workdir: Path) -> np.ndarray:
     subprocess.run(["ffmpeg", "-y", "-hide_banner", "-loglevel", "error", *background, "-filter_complex", graph,
                     "-map", "[v]", "-frames:v", "1", "-c:v", "libx264", "-preset", "veryfast", "-crf", "28",
                     str(out)], check=True, capture_output=True)
-    frame = next(iter_frames(out))
+    frame = next(iter_frames(out, max_width=max_width))
     return frame.image

@@ -87,17 +87,17 @@ class OldReader:
         self.close()
 
 
-def _frame(seed: int, workdir: Path, blank: bool = False) -> np.ndarray:
+def _frame(seed: int, workdir: Path, blank: bool = False, width: int = 960) -> np.ndarray:
     """The rendered frame for a seed, cached on disk: rendering costs more than reading."""
     import cv2
 
     s = sample(seed)
-    path = CACHE / f"{'blank-' if blank else ''}{seed}.png"
+    path = CACHE / f"{'blank-' if blank else ''}{seed}{'' if width == 960 else f'-w{width}'}.png"
     if path.is_file():
         return cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
     if blank:
         s.text = " "
-    image = render(s, workdir)
+    image = render(s, workdir, width)
     CACHE.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(path), image)
     return image
@@ -125,7 +125,7 @@ def run_frames(args: argparse.Namespace, console: Console) -> None:
         readers = {"old": old, "new": new} if not args.new_only else {"new": new}
         for i in range(args.n):
             s = sample(base + i)
-            image = _frame(base + i, Path(tmp))
+            image = _frame(base + i, Path(tmp), width=args.frame_width)
             row = {"sample": s}
             for name, reader in readers.items():
                 if name == "new":
@@ -142,7 +142,7 @@ def run_frames(args: argparse.Namespace, console: Console) -> None:
             if (i + 1) % 50 == 0:
                 console.print(f"{i + 1}/{args.n} frames read")
         for i in range(args.blank):
-            image = _frame(base + 500_000 + i, Path(tmp), blank=True)
+            image = _frame(base + 500_000 + i, Path(tmp), blank=True, width=args.frame_width)
             for name, reader in readers.items():
                 if name == "new":
                     reader._seen = _SeenLines(reader.options.remembered_lines)
@@ -248,6 +248,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--split", choices=tuple(SPLITS), default="heldout")
     parser.add_argument("--speed-seconds", type=float, default=60.0, help="length of the speed video (0: skip)")
     parser.add_argument("--new-only", action="store_true", help="skip the old reader (faster tuning runs)")
+    parser.add_argument("--frame-width", type=int, default=960,
+                        help="width the frames are decoded at (iter_frames' max_width; the engine uses 960)")
     parser.add_argument("--verbose", action="store_true", help="print each frame the new reader got wrong")
     args = parser.parse_args(argv)
     console = Console(width=150)

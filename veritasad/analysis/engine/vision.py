@@ -112,7 +112,7 @@ class ScreenReader:
         """Confident enough, with letters enough to be text. Texture read as text comes out as one to five
         letters, mostly short "words" ("Rew!", "iw ee ~"); a real line is longer or surer of itself. The one
         short label that matters, "#ad", has a "#" that texture readings never had. A line with a whole erid
-        token in it is text whatever its confidence (texture at its ends drags that down)."""
+        token in it is kept down to a confidence of 35: texture at its ends drags the line's figure down."""
         text, confidence = reading.text, reading.confidence
         if reading.tokens and confidence >= 35:
             return True
