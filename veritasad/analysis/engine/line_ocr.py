@@ -7,8 +7,8 @@ like a line reads with low confidence on the first try and is dropped without th
 Exact tokens matter more than words: an erid token, a domain or a promo code is useless with one character
 wrong, and the Russian+English model is free to read a Latin "B" as Cyrillic "В" or "0" as "О". So where the
 first reading holds one, that word is read again by a second Tesseract instance restricted to the characters
-such a token can have (tessedit_char_whitelist), on each binarisation of the line, and the characters most of
-those readings agree on replace it (see tokens.py for what else settles a token's characters).
+such a token can have (tessedit_char_whitelist), on each binarisation of the line at two scales, and the
+characters most of those readings agree on replace it (see tokens.py for what else settles a token's characters).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from veritasad.analysis.engine.tokens import (
 )
 
 TARGET_HEIGHT = 34  # px: a glyph row upscaled to about this is what Tesseract's LSTM reads best
+BIG_HEIGHT = 48  # px: the second scale tokens are read at
 CLEAR = 85.0  # a reading this confident is kept without trying the other binarisations
 HOPELESS = 40.0  # a first reading below this is texture, not text: no further tries
 METHODS = ("otsu", "grey", "adaptive", "inverse")
@@ -44,11 +45,15 @@ class Reading:
     tokens: int = 0  # erid tokens found whole (keyword, then a token of the right alphabet and length)
 
 
-def prepare(crop: np.ndarray, glyph_height: int, light: bool, method: str) -> np.ndarray:
-    """Dark text on white, upscaled so that a glyph is about TARGET_HEIGHT px, binarised by `method`."""
+def _scale(glyph_height: int, target: int) -> float:
+    return min(4.0, max(1.0, target / max(glyph_height, 1)))
+
+
+def prepare(crop: np.ndarray, glyph_height: int, light: bool, method: str, target: int = TARGET_HEIGHT) -> np.ndarray:
+    """Dark text on white, upscaled so that a glyph is about `target` px, binarised by `method`."""
     import cv2
 
-    scale = min(4.0, max(1.0, TARGET_HEIGHT / max(glyph_height, 1)))
+    scale = _scale(glyph_height, target)
     image = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC) if scale > 1 else crop
     if light != (method == "inverse"):
         image = 255 - image
@@ -125,8 +130,12 @@ class LineReader:
                 break  # the other polarity only helps lines read nearly not at all
         if best is None or not best.text:
             return None
-        # Every binarisation has the same geometry, so the token boxes of the best reading fit them all.
-        return self.fix_tokens(best, [best.image] + [prepare(crop, glyph_height, light, m) for m in METHODS[:3]])
+        # Every binarisation has the same geometry, so the token boxes of the best reading fit them all; a
+        # larger scale (box coordinates scaled along) makes the model err elsewhere, which the vote can use.
+        k = _scale(glyph_height, BIG_HEIGHT) / _scale(glyph_height, TARGET_HEIGHT)
+        images = [(best.image, 1.0)] + [(prepare(crop, glyph_height, light, m), 1.0) for m in METHODS[:3]]
+        images += [(prepare(crop, glyph_height, light, m, BIG_HEIGHT), k) for m in METHODS[:3]]
+        return self.fix_tokens(best, images)
 
     def _read(self, image: np.ndarray) -> Reading:
         from PIL import Image
@@ -149,12 +158,12 @@ class LineReader:
         confidence = float(self._api.MeanTextConf()) if words else 0.0
         return Reading(text, confidence, words, image)
 
-    def fix_tokens(self, reading: Reading, images: list[np.ndarray] | None = None) -> Reading:
+    def fix_tokens(self, reading: Reading, images: list[tuple[np.ndarray, float]] | None = None) -> Reading:
         """Re-read erid tokens, domains and promo codes with the restricted instance, on each of `images` (the
         line binarised several ways; by default the reading's own), and take the characters most of those
         readings agree on. The keyword before an erid token is written "erid:" however it was misread, so
         that the signal finder sees it."""
-        images = images or [reading.image]
+        images = images or [(reading.image, 1.0)]
         tokens = 0
         words = []
         for word in reading.words:  # "erid:2Vtzq…" read as one word: keyword and token apart
@@ -171,7 +180,7 @@ class LineReader:
             free = first.text.rstrip("|").translate(TO_BASE58) if kind == "erid" else first.text  # "|": a box edge
             # Restricted readings first: their confidence means little (it is often 0 for a right answer),
             # but their alphabet is right. The free reading, look-alikes settled, only breaks ties.
-            candidates = [self._restricted(image, first.box, kind)[0] for image in images] + [free]
+            candidates = [self._restricted(image, _scaled(first.box, k), kind)[0] for image, k in images] + [free]
             candidates = [c for c in candidates if SHAPES[kind].match(c)]
             if candidates:
                 words[target] = Word(vote(candidates), first.confidence, first.box)
@@ -211,6 +220,11 @@ class LineReader:
                     symbols.append((char, box))
         return fix_case(with_tops(crop, symbols, pad=10)) if kind == "erid" else "".join(c for c, _ in symbols), \
             float(self._exact.MeanTextConf())
+
+
+def _scaled(box: tuple[int, int, int, int], k: float) -> tuple[int, int, int, int]:
+    """A box in a prepared image mapped into one prepared at k times the scale (both with a 12 px border)."""
+    return tuple(round((v - 12) * k + 12) for v in box)  # type: ignore[return-value]
 
 
 def _better(a: Reading, b: Reading) -> bool:
