@@ -6,7 +6,8 @@ advertisers and held-out topics. Printed, in this order:
 
 1. Headline — held-out families: segment F1 (IoU >= 0.5) per language and category for the signals alone, and for
    each representation the classifier alone and combined with the signals (ensemble.py); P/R of the combined rows;
-   false alarms per hour of no-ad video; prediction cost per utterance.
+   false alarms per hour of no-ad video; prediction cost per utterance. `--before REF` adds the engine at git REF
+   with the model it shipped (e.g. the engine before this change), on the same videos in the same run.
 2. Cross-lingual transfer: trained on one language's seen families only, scored on the other's held-out families.
 3. Secondary — cross-validation over the seen families only (folds by family), for comparison with 1.
 
@@ -18,6 +19,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import json
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -78,6 +83,40 @@ def _f1(scores: evaluate.Scores, lang: str, cat: str) -> str:
     return f"{c.f1:.2f}" if c and (c.tp + c.fn) else "-"
 
 
+# Run in a child process on the engine as it was at another commit: reads videos, prints predicted labels.
+_BEFORE_SCRIPT = """
+import json, sys
+from veritasad.analysis.engine import evaluate
+from veritasad.analysis.engine.text import classifier as clf
+from veritasad.analysis.engine.text.dataset import load_jsonl
+model = clf.load()
+out = [[(x.start, x.end, x.category) for x in evaluate.predict(v, model)] for v in load_jsonl(sys.argv[1])]
+print(json.dumps(out))
+"""
+
+
+def before_predictions(ref: str, held: list[LabelledVideo]) -> list[list]:
+    """The held-out videos analysed by the engine at git `ref` with the model it shipped (a worktree, a child)."""
+    from veritasad.analysis.engine.text.dataset import Label
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tree, data = Path(tmp) / "tree", Path(tmp) / "held.jsonl"
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), ref], check=True, capture_output=True)
+        try:
+            data.write_text("\n".join(json.dumps(_row(v)) for v in held) + "\n", encoding="utf-8")
+            proc = subprocess.run([sys.executable, "-c", _BEFORE_SCRIPT, str(data)], capture_output=True, text=True,
+                                  env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"}, check=True)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], check=False, capture_output=True)
+    return [[Label(a, b, c) for a, b, c in video] for video in json.loads(proc.stdout.splitlines()[-1])]
+
+
+def _row(v: LabelledVideo) -> dict:
+    return {"video_id": v.video_id, "language": v.language, "duration": v.duration,
+            "transcript": [{"start": u.start, "end": u.end, "text": u.text} for u in v.utterances],
+            "labels": [{"start": x.start, "end": x.end, "category": x.category} for x in v.labels]}
+
+
 def headline(console: Console, train, held, reps, args) -> None:
     results: dict[str, evaluate.Scores] = {}
     alarms: dict[str, float] = {}
@@ -97,6 +136,13 @@ def headline(console: Console, train, held, reps, args) -> None:
     results["signals"] = evaluate.score(held, predictions)
     alarms["signals"], hours = evaluate.false_alarms_per_hour(held, predictions)
     columns = ["signals"] + [f"{rep} {part}" for rep in reps for part in PARTS]
+    if args.before:
+        began = time.perf_counter()
+        predictions = before_predictions(args.before, held)
+        results["before"] = evaluate.score(held, predictions)
+        alarms["before"] = evaluate.false_alarms_per_hour(held, predictions)[0]
+        console.print(f"[before] the engine at {args.before} scored the same videos in {time.perf_counter() - began:.0f} s")
+        columns.insert(0, "before")
     table = Table(title=f"HELD-OUT families and advertisers ({len(held)} videos; trained on {len(train)} videos of "
                         f"seen families): segment F1, IoU >= 0.5")
     for col in ("lang", "category", "n true", *columns):
@@ -106,7 +152,7 @@ def headline(console: Console, train, held, reps, args) -> None:
             n = results["signals"].counts.get(("segment", lang, cat), evaluate.Counts())
             table.add_row(lang, cat, f"{n.tp + n.fn:.0f}", *(_f1(results[c], lang, cat) for c in columns))
     table.add_row("", f"false alarms / h ({hours:.1f} h no-ad)", "", *(f"{alarms[c]:.1f}" for c in columns))
-    table.add_row("", "ms per utterance", "", "", *(f"{cost[c]:.1f}" for c in columns[1:]))
+    table.add_row("", "ms per utterance", "", *(f"{cost[c]:.1f}" if c in cost else "" for c in columns))
     console.print(table)
     detail = Table(title="held-out families, combined: precision / recall (segment)")
     for col in ("lang", "category", *reps):
@@ -160,6 +206,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--heldout", type=Path, help="held-out JSONL (with --data)")
     parser.add_argument("--folds", type=int, default=4)
     parser.add_argument("--stack-folds", type=int, default=3)
+    parser.add_argument("--before", metavar="REF", help="also score the engine at git REF (its shipped model)")
     parser.add_argument("--skip", default="", help="comma list of sections to skip: crosslingual,cv")
     args = parser.parse_args(argv)
     console = Console(width=160)

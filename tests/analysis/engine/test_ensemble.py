@@ -73,3 +73,26 @@ def test_each_part_can_run_alone(small_model: clf.AdClassifier) -> None:
         assert p.shape == (2, len(CLASSES)) and np.allclose(p.sum(axis=1), 1.0)
     combined = small_model.predict_proba(utterances, 10.0)
     assert 1 - combined[0, 0] >= FLOOR_MIN > 1 - combined[1, 0]
+
+
+def test_brand_echo_marks_the_read_that_names_the_brand_of_a_nearby_link_or_code() -> None:
+    from veritasad.analysis.engine.text.echo import echoes
+
+    lines = ["we sanded the shelf twice", "Everyone on our team uses Corewell Fit.", "It builds a plan for you.",
+             "Start your plan at corewell fit dot com.", "И снова с нами Зарядка.", "По промокоду ZARYAD30 неделя."]
+    assert echoes(timed(lines)).tolist() == [0, 1, 0, 1, 1, 1]
+    far = [Utterance(start=0, end=3, text="Corewell Fit is great"), Utterance(start=200, end=203, text="corewellfit.com")]
+    assert echoes(far).tolist() == [0, 1], "a mention minutes away belongs to another part of the video"
+
+
+@pytest.mark.parametrize("text", ["This video is not sponsored, I paid for everything myself.",
+                                  "Это не реклама, я сам его купил.", "I used a promo code once and it failed.",
+                                  "The code compiles on the first try.", "однажды я оформил пробный период кодвиль"])
+def test_denials_and_plain_words_are_not_strong_evidence(text: str) -> None:
+    assert strong_evidence(count_signals(text)) == set()
+
+
+@pytest.mark.parametrize("text", ["use the code forkful at checkout", "вводите промокод лето при заказе",
+                                  "sixty percent off at crumbly dot com", "пятьдесят процентов скидки на skillbox.ru"])
+def test_plain_word_codes_after_use_code_and_spoken_percentages_count(text: str) -> None:
+    assert strong_evidence(count_signals(text)) & {"promo_code", "discount_with_link"}

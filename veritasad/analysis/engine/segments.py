@@ -11,16 +11,18 @@ from veritasad.analysis.engine import cues as C
 from veritasad.analysis.engine.report import AdSegment, Advertiser, Evidence
 from veritasad.analysis.engine.text.classifier import AdClassifier
 from veritasad.analysis.engine.text.dataset import CLASSES
-from veritasad.analysis.engine.text.rules import rule_proba
-from veritasad.analysis.engine.text.signals import find_signals
+from veritasad.analysis.engine.text.rules import rule_proba, strong_evidence
+from veritasad.analysis.engine.text.signals import count_signals, find_signals
 from veritasad.analysis.engine.types import ScreenText, Utterance, Word
 
 THRESHOLD = 0.5  # P(ad) above which an utterance is part of an ad
 MIN_SECONDS = {"sponsor": 6.0, "selfpromo": 2.0, "interaction": 1.5}
-MIN_SHOWN_SPONSOR = 4.0  # a shorter sponsor run is enough when an on-screen label or code says "ad" meanwhile
+MIN_SURE_SPONSOR = 4.0  # a shorter sponsor run is enough with strong evidence: a code, a label, a sponsor phrase
 # An ad names what it sells and how to get it: a run with no cue at all (no link, code, offer, call to action, label,
-# sponsor phrase) is kept only when the model is this sure of it on average.
+# sponsor phrase) is kept only when the model is this sure of it on average, and (sponsor, self-promotion) when it is
+# this long: one stray sentence that sounds like a pitch is not an ad.
 CUELESS_MIN = 0.8
+CUELESS_SECONDS = 6.0
 MAX_GAP = 6.0  # a non-ad stretch this short between two parts of one ad joins them
 SCREEN_BOOST = 0.5  # how far an on-screen label or code pulls the sponsor probability towards 1
 MAX_UTTERANCE = 12.0  # longer ASR segments are cut at word times so a boundary can fall inside them
@@ -86,15 +88,22 @@ def _runs(tl: Timeline, threshold: float) -> list[tuple[str, int, int]]:
         else:
             runs.append((kind, i, i))
     runs = [_trim_to_opener(tl.utterances, r) for r in runs]
-    return [r for r in runs if _long_enough(tl, r)
-            and (_has_cue(tl, r[1], r[2]) or float(np.mean(ad[r[1]: r[2] + 1])) >= CUELESS_MIN)]
+    return [r for r in runs if _long_enough(tl, r) and (_has_cue(tl, r[1], r[2]) or _sure_without_cues(tl, ad, r))]
+
+
+def _sure_without_cues(tl: Timeline, ad: np.ndarray, run: tuple[str, int, int]) -> bool:
+    kind, first, last = run
+    seconds = tl.utterances[last].end - tl.utterances[first].start
+    return float(np.mean(ad[first: last + 1])) >= CUELESS_MIN and (kind == "interaction" or seconds >= CUELESS_SECONDS)
 
 
 def _long_enough(tl: Timeline, run: tuple[str, int, int]) -> bool:
     kind, first, last = run
     seconds = tl.utterances[last].end - tl.utterances[first].start
-    shown = tl.on_screen_ad is not None and bool(tl.on_screen_ad[first: last + 1].any())
-    return seconds >= (MIN_SHOWN_SPONSOR if kind == "sponsor" and shown else MIN_SECONDS[kind])
+    sure = kind == "sponsor" and (
+        (tl.on_screen_ad is not None and bool(tl.on_screen_ad[first: last + 1].any()))
+        or any(strong_evidence(count_signals(u.text)) for u in tl.utterances[first: last + 1]))
+    return seconds >= (MIN_SURE_SPONSOR if sure else MIN_SECONDS[kind])
 
 
 def _has_cue(tl: Timeline, first: int, last: int) -> bool:

@@ -23,8 +23,15 @@ _GENERIC = {"google", "youtube", "instagram", "telegram", "discord", "patreon", 
             "github", "wikipedia", "reddit", "tiktok", "boosty", "vkontakte", "example"}
 
 
+# Brands are said in either alphabet («Зарядка», code ZARYAD30): names are compared in Latin letters.
+_LATIN = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+                        "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+                        "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+                        "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya"})
+
+
 def _squash(text: str) -> str:
-    return "".join(_WORD.findall(text.lower()))
+    return "".join(_WORD.findall(text.lower())).translate(_LATIN)
 
 
 def brand_names(text: str) -> set[str]:
@@ -41,7 +48,7 @@ def brand_names(text: str) -> set[str]:
         letters = re.match(r"[a-zа-яё]+", code.value.lower())
         if letters:
             names.add(letters.group(0))
-    return {n for n in names if len(n) >= MIN_NAME and n not in _GENERIC}
+    return {_squash(n) for n in names if len(_squash(n)) >= MIN_NAME and n not in _GENERIC}
 
 
 def echoes(utterances: list[Utterance]) -> np.ndarray:
