@@ -10,6 +10,9 @@
    label, a sponsor or partner phrase, or a discount said with a brand's link has P(ad) of at least
    max(FLOOR_MIN, the smoothed share of training utterances with that kind that were ads), whatever steps 1-2 say;
    the mass it lacks is taken from "none" and given to the ad kind step 2 ranked first.
+4. The cues of self-promotion ("my course", «мой телеграм-канал») and of calls to interact ("subscribe", «ставьте
+   лайк») are trusted the same way for their own class, but only where training shows them reliable: when at least
+   FLOOR_MIN of the training utterances with the cue were of that class, P(class) is lifted to that share.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from veritasad.analysis.engine.text.dataset import CLASSES
 from veritasad.analysis.engine.text.rules import STRONG_KINDS, strong_evidence
 
 FLOOR_MIN = 0.6  # above the segment threshold (0.5): strong evidence alone makes an ad
+CLASS_CUES = ("selfpromo", "interaction")  # classes whose own cue (the signals part says >= CUE_SAYS) can be trusted
+CUE_SAYS = 0.8
 _EPS = 1e-4
 
 
@@ -54,6 +59,7 @@ def stack_features(p_clf: np.ndarray, p_sig: np.ndarray, flags: np.ndarray, echo
 class Combiner:
     model: LogisticRegression | None = None
     floors: dict[str, float] = field(default_factory=dict)
+    class_floors: dict[str, float] = field(default_factory=dict)
 
     def fit(self, p_clf: np.ndarray, p_sig: np.ndarray, flags: np.ndarray, echo: np.ndarray,
             labels: list[str]) -> Combiner:
@@ -66,6 +72,11 @@ class Combiner:
             # Laplace-smoothed precision of the kind as an ad cue; a kind never seen gets the bare minimum.
             share = (is_ad[carrying].sum() + 1) / (carrying.sum() + 2)
             self.floors[kind] = max(FLOOR_MIN, float(share))
+        for cls in CLASS_CUES:
+            carrying = p_sig[:, CLASSES.index(cls)] >= CUE_SAYS
+            share = (sum(lab == cls for lab, c in zip(labels, carrying) if c) + 1) / (carrying.sum() + 2)
+            if share >= FLOOR_MIN:
+                self.class_floors[cls] = float(share)
         return self
 
     def combine(self, p_clf: np.ndarray, p_sig: np.ndarray, flags: np.ndarray, echo: np.ndarray) -> np.ndarray:
@@ -76,7 +87,7 @@ class Combiner:
         out = np.zeros((len(p_clf), len(CLASSES)))
         for j, cls in enumerate(self.model.classes_):
             out[:, CLASSES.index(cls)] = raw[:, j]
-        return apply_floors(out, flags, self.floors)
+        return apply_class_floors(apply_floors(out, flags, self.floors), p_sig, self.class_floors)
 
 
 def apply_floors(proba: np.ndarray, flags: np.ndarray, floors: dict[str, float]) -> np.ndarray:
@@ -89,4 +100,16 @@ def apply_floors(proba: np.ndarray, flags: np.ndarray, floors: dict[str, float])
             kind = 1 + int(np.argmax(proba[i, 1:]))
             proba[i, 0] -= lack
             proba[i, kind] += lack
+    return proba
+
+
+def apply_class_floors(proba: np.ndarray, p_sig: np.ndarray, floors: dict[str, float]) -> np.ndarray:
+    """Step 4: lift P(class) of utterances whose own cue says that class, to the share training gave it."""
+    proba = proba.copy()
+    for cls, floor in floors.items():
+        j = CLASSES.index(cls)
+        for i in np.flatnonzero((p_sig[:, j] >= CUE_SAYS) & (proba[:, j] < floor)):
+            rest = 1.0 - proba[i, j]
+            proba[i] *= (1.0 - floor) / rest if rest > 0 else 0.0
+            proba[i, j] = floor
     return proba
