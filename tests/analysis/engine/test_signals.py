@@ -133,3 +133,15 @@ def test_language_guess() -> None:
     assert guess_language("Привет, сегодня готовим пасту") == "ru"
     assert guess_language("Hello everyone, today we cook pasta") == "en"
     assert guess_language("12:30") is None
+
+
+@pytest.mark.parametrize("text", ["a lot of you asked so i finally made a course", "Come hang out in our Discord.",
+                                  "Можно записаться ко мне на консультацию.", "Я наконец написал книгу."])
+def test_plain_first_person_offers_are_self_promotion(text: str) -> None:
+    assert count_signals(text).get("selfpromo")
+
+
+def test_screen_badges_and_partner_material() -> None:
+    assert count_signals("Ad").get("label_en") and count_signals("Ad · Acme").get("label_en")
+    assert not count_signals("I saw an ad for it").get("label_en")
+    assert count_signals("Партнёрский материал").get("partner_ru")

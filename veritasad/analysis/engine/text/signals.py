@@ -105,6 +105,19 @@ _PATTERNS: list[tuple[SignalKind, re.Pattern[str]]] = [
         r"\b(?:my\s+(?:new\s+|own\s+|latest\s+|online\s+)?(?:merch|course|book|newsletter|patreon|second\s+channel|other\s+channel|store|shop|podcast|app)|"
         r"patreon|our\s+merch|merch\s+store|support\s+(?:me|the\s+channel)\s+on|join\s+(?:the\s+|my\s+)?membership|"
         r"channel\s+members)\b", _F)),
+    # Plain first-person ownership of something to buy or join: "I finally made a course", "we have a Discord".
+    ("selfpromo", re.compile(
+        r"\b(?:i|we)(?:'ve|\s+have)?\s+(?:finally\s+|just\s+)?(?:made|wrote|launched|started|opened|built|released|"
+        r"put\s+out|have|run)\s+(?:a|an|my|our|the)\s+(?:new\s+|own\s+|little\s+|online\s+)?(?:course|book|"
+        r"e-?book|discord|community|newsletter|store|shop|merch|app|podcast|patreon|server|workshop|masterclass|"
+        r"preset\s+pack|presets)\b|\b(?:join|jump\s+into|come\s+hang\s+out\s+in)\s+(?:the\s+|our\s+|my\s+)?"
+        r"(?:discord|community|server|patreon|telegram)\b|\b(?:our|my)\s+discord\b", _F)),
+    ("selfpromo", re.compile(
+        r"(?<![а-яё])(?:я|мы)\s+(?:наконец\s+|тут\s+)?(?:написал\w*|запустил\w*|сделал\w*|открыл\w*|выпустил\w*|"
+        r"собрал\w*)\s+(?:сво\w+\s+|нов\w+\s+)?(?:курс|книг|школ|магазин|канал|чат|сообществ|подкаст|мерч|"
+        r"марафон|интенсив|пресет)\w*|(?:записаться|запишитесь|записывайтесь)\s+ко\s+мне|"
+        r"(?:наш|мой)\w*\s+(?:дискорд|чат|сообществ\w*|клуб\w*)|у\s+нас\s+есть\s+(?:\w+\s+)?"
+        r"(?:дискорд|чат|сообществ|клуб)\w*", _F)),
     ("selfpromo", re.compile(
         r"(?:мо(?:й|ём|ем|его)\s+(?:[а-яё]+\s+)?(?:телеграм\w*|канал\w*|курс\w*|мерч\w*|магазин\w*|книг\w*|подкаст\w*)|мо(?:ю|ей|я)\s+(?:[а-яё]+\s+)?"
         r"(?:книг\w*|школ\w*|рассылк\w*)|boosty|бусти|мерч\w*|наш\w*\s+(?:телеграм\w*|магазин\w*|курс\w*)|"
@@ -122,11 +135,13 @@ _PATTERNS: list[tuple[SignalKind, re.Pattern[str]]] = [
         r"(?:остав|дел|расскаж|пиш)\w*\s+(?:\w+\s+){0,3}в\s+комментари\w+|включ\w*\s+уведомлени\w*|"
         r"этим\s+(?:видео|роликом)\s+с\s+(?:друз\w+|друг(?:ом|ими)\b))", _F)),
     ("label_ru", re.compile(r"(?<![а-яё])реклам[аы](?![а-яё])|#реклама", _F)),
-    ("partner_ru", re.compile(r"партн[её]р\w*\s+(?:этого\s+|сегодняшнего\s+)?(?:выпуска|видео|ролика)|на\s+правах\s+рекламы",
-                              _F)),
+    ("partner_ru", re.compile(r"партн[её]р\w*\s+(?:этого\s+|сегодняшнего\s+)?(?:выпуска|видео|ролика)|на\s+правах\s+рекламы|"
+                              r"партн[её]рск\w+\s+(?:материал|пост|интеграци|публикаци)\w*", _F)),
     ("label_en", re.compile(
         r"(?:#ad\b|#sponsored\b|\bpaid\s+(?:partnership|promotion)\b|\bsponsored\b|\badvertisement\b|"
-        r"\bthis\s+is\s+an\s+ad\b|\bincludes\s+paid\s+promotion\b)", _F)),
+        r"\bthis\s+is\s+an\s+ad\b|\bincludes\s+paid\s+promotion\b|"
+        # A bare "Ad" is a label only standing alone, as on a screen badge ("Ad", "Ad · Brand"), never inside speech.
+        r"^\s*ad\s*(?:$|[·|•:—–-]))", _F | re.MULTILINE)),
 ]
 
 _ERID = re.compile(r"\berid\s*[:=№]?\s*([A-Za-z0-9]{6,40})", _F)
