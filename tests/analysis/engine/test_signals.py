@@ -7,6 +7,7 @@ import pytest
 from veritasad.analysis.engine.text.language import guess_language
 from veritasad.analysis.engine.text.signals import (
     brand_from_domain,
+    count_signals,
     find_brands,
     find_signals,
     normalise_spoken,
