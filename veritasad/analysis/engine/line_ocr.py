@@ -26,7 +26,8 @@ from veritasad.analysis.engine.tokens import (
     fix_case,
     join_split_token,
     token_at,
-    vote,
+    Choices,
+    vote_weighted,
     with_tops,
 )
 
@@ -35,6 +36,7 @@ BIG_HEIGHT = 48  # px: the second scale tokens are read at
 CLEAR = 85.0  # a reading this confident is kept without trying the other binarisations
 HOPELESS = 40.0  # a first reading below this is texture, not text: no further tries
 METHODS = ("otsu", "grey", "adaptive", "inverse")
+FREE_WEIGHT = 0.3  # the free reading's vote on a token character, against a restricted reading's probability
 
 @dataclass
 class Reading:
@@ -46,7 +48,7 @@ class Reading:
 
 
 def _scale(glyph_height: int, target: int) -> float:
-    return min(4.0, max(1.0, target / max(glyph_height, 1)))
+    return min(4.0, max(0.5, target / max(glyph_height, 1)))
 
 
 def prepare(crop: np.ndarray, glyph_height: int, light: bool, method: str, target: int = TARGET_HEIGHT) -> np.ndarray:
@@ -54,7 +56,8 @@ def prepare(crop: np.ndarray, glyph_height: int, light: bool, method: str, targe
     import cv2
 
     scale = _scale(glyph_height, target)
-    image = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC) if scale > 1 else crop
+    image = crop if scale == 1 else cv2.resize(crop, None, fx=scale, fy=scale,
+                                               interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
     if light != (method == "inverse"):
         image = 255 - image
     if method == "adaptive":
@@ -180,27 +183,31 @@ class LineReader:
             free = first.text.rstrip("|").translate(TO_BASE58) if kind == "erid" else first.text  # "|": a box edge
             # Restricted readings first: their confidence means little (it is often 0 for a right answer),
             # but their alphabet is right. The free reading, look-alikes settled, only breaks ties.
-            candidates = [self._restricted(image, _scaled(first.box, k), kind)[0] for image, k in images] + [free]
-            candidates = [c for c in candidates if SHAPES[kind].match(c)]
-            if candidates:
-                words[target] = Word(vote(candidates), first.confidence, first.box)
+            readings = [self._restricted(image, _scaled(first.box, k), kind) for image, k in images]
+            readings = [r for r in readings if SHAPES[kind].match(r[0])]
+            if SHAPES[kind].match(free):
+                readings.append((free, [{c: FREE_WEIGHT} for c in free]))
+            if readings:
+                words[target] = Word(vote_weighted(readings), first.confidence, first.box)
             if kind == "erid" and target != i and SHAPES["erid"].match(words[target].text):
                 words[i] = Word("erid:", word.confidence, word.box)
                 tokens += 1
         text = " ".join(w.text for w in words)
         return Reading(text, reading.confidence, words, reading.image, tokens)
 
-    def _restricted(self, image: np.ndarray | None, box: tuple[int, int, int, int], kind: str) -> tuple[str, float]:
-        """(reading, confidence) of one word's box by the instance restricted to `kind`'s characters."""
+    def _restricted(self, image: np.ndarray | None, box: tuple[int, int, int, int], kind: str) -> tuple[str, list[Choices]]:
+        """(reading, each character's choices) of one word's box by the instance restricted to `kind`'s
+        characters. The choices are the LSTM's own alternatives with their probabilities: where one reading
+        hesitates between "5" and "S", its "S" counts for less against another reading's sure "5"."""
         from PIL import Image
 
         if image is None:
-            return "", 0.0
+            return "", []
         x0, y0, x1, y1 = box
         pad = 6
         crop = image[max(0, y0 - pad): y1 + pad, max(0, x0 - pad): x1 + pad]
         if crop.size == 0:
-            return "", 0.0
+            return "", []
         if self._whitelist != kind:
             self._exact.SetVariable("tessedit_char_whitelist", WHITELISTS[kind])
             self._whitelist = kind
@@ -208,6 +215,7 @@ class LineReader:
         self._exact.SetImage(Image.fromarray(np.pad(crop, 10, constant_values=255)))
         self._exact.Recognize()
         symbols: list[tuple[str, tuple[int, int, int, int]]] = []
+        choices: list[Choices] = []
         iterator = self._exact.GetIterator()
         if iterator is not None:
             for item in tess.iterate_level(iterator, tess.RIL.SYMBOL):
@@ -218,8 +226,33 @@ class LineReader:
                 box = item.BoundingBox(tess.RIL.SYMBOL)
                 if char and box is not None:
                     symbols.append((char, box))
-        return fix_case(with_tops(crop, symbols, pad=10)) if kind == "erid" else "".join(c for c, _ in symbols), \
-            float(self._exact.MeanTextConf())
+                    choices.append(_choices(item, char, tess, WHITELISTS[kind]))
+        text = fix_case(with_tops(crop, symbols, pad=10)) if kind == "erid" else "".join(c for c, _ in symbols)
+        return text, [_recased(c, old, new) for c, old, new in zip(choices, (c for c, _ in symbols), text)] \
+            if len(text) == len(symbols) else [{c: 1.0} for c in text]
+
+
+def _choices(item, char: str, tess, allowed: str) -> Choices:  # item: a tesserocr result iterator at RIL.SYMBOL
+    """The symbol's alternatives, as probabilities (0-1); the symbol itself at least at its own confidence."""
+    out: Choices = {}
+    try:
+        for choice in item.GetChoiceIterator():
+            alt = choice.GetUTF8Text().strip()
+            if len(alt) == 1 and alt in allowed:
+                out[alt] = max(out.get(alt, 0.0), choice.Confidence() / 100)
+    except RuntimeError:
+        pass
+    out[char] = max(out.get(char, 0.0), item.Confidence(tess.RIL.SYMBOL) / 100, 0.05)
+    return out
+
+
+def _recased(choices: Choices, old: str, new: str) -> Choices:
+    """Choices after the ink heights settled a letter's case: the weight moves to the case the ink shows."""
+    if old == new:
+        return choices
+    out = dict(choices)
+    out[new] = out.get(new, 0.0) + out.pop(old, 0.0)
+    return out
 
 
 def _scaled(box: tuple[int, int, int, int], k: float) -> tuple[int, int, int, int]:

@@ -34,6 +34,12 @@ class Box:
     def score(self) -> float:
         return self.glyphs / (1.0 + 2.0 * self.clutter)
 
+    def scaled(self, k: float) -> Box:
+        """The same box in a picture k times the size (found on a downscaled copy, read from the original)."""
+        x0, y0 = int(self.x * k), int(self.y * k)
+        x1, y1 = int(np.ceil((self.x + self.w) * k)), int(np.ceil((self.y + self.h) * k))
+        return Box(x0, y0, x1 - x0, y1 - y0, self.light, self.glyphs, self.clutter)
+
     def grow(self, shape: tuple[int, int], dx: float, dy: float) -> tuple[int, int, int, int]:
         """(x0, y0, x1, y1) padded by dx, dy line heights and clipped to the frame."""
         px, py = int(self.h * dx), int(self.h * dy)

@@ -127,6 +127,27 @@ def vote(candidates: list[str]) -> str:
     return "".join(out)
 
 
+Choices = dict[str, float]  # one character position of a reading: character -> probability (0-1)
+
+
+def vote_weighted(readings: list[tuple[str, list[Choices]]]) -> str:
+    """Character by character over the readings of the commonest length: each reading adds its probability for
+    every character it considered at that place; ties go to the earlier reading's character. Readings of another
+    length are left out: a dropped or doubled character shifts every character after it."""
+    lengths = [len(text) for text, _ in readings]
+    length = max(lengths, key=lambda n: (lengths.count(n), -lengths.index(n)))
+    same = [(text, choices) for text, choices in readings if len(text) == length]
+    out = []
+    for i in range(length):
+        score: dict[str, float] = {}
+        for text, choices in same:
+            for char, p in choices[i].items():
+                score[char] = score.get(char, 0.0) + p
+        first = [text[i] for text, _ in same]
+        out.append(max(score, key=lambda ch: (score[ch], ch in first, -first.index(ch) if ch in first else 0)))
+    return "".join(out)
+
+
 def join_split_token(words: list[Word], at: int) -> None:
     """Tesseract sometimes puts a space inside a long token ("tNUu8TPWn1 7DmEbyH"): a word that follows with
     less than a space's gap and only token characters is the token's tail."""
