@@ -30,7 +30,7 @@ def u(start: float, end: float, text: str) -> Utterance:
 
 @pytest.fixture(scope="module")
 def small_model() -> clf.AdClassifier:
-    return clf.fit(load_jsonl(SEED_FILE)[:40])
+    return clf.fit(load_jsonl(SEED_FILE)[:40], representation="tfidf")
 
 
 def test_seed_set_is_big_and_varied() -> None:

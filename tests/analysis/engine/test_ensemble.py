@@ -22,7 +22,7 @@ def timed(lines: list[str], each: float = 5.0) -> list[Utterance]:
 
 @pytest.fixture(scope="module")
 def small_model() -> clf.AdClassifier:
-    return clf.fit(load_jsonl(SEED_FILE)[:40], folds=2)
+    return clf.fit(load_jsonl(SEED_FILE)[:40], folds=2, representation="tfidf")
 
 
 def test_strong_kinds_are_found_in_plain_wording() -> None:
@@ -96,3 +96,15 @@ def test_denials_and_plain_words_are_not_strong_evidence(text: str) -> None:
                                   "sixty percent off at crumbly dot com", "пятьдесят процентов скидки на skillbox.ru"])
 def test_plain_word_codes_after_use_code_and_spoken_percentages_count(text: str) -> None:
     assert strong_evidence(count_signals(text)) & {"promo_code", "discount_with_link"}
+
+
+@pytest.mark.slow
+def test_the_sentence_encoder_carries_ads_across_languages() -> None:
+    """Trained on English only, the encoder's classifier still tells a Russian ad read from Russian talk."""
+    english = [v for v in load_jsonl(SEED_FILE) if v.language == "en"][:20]
+    model = clf.fit(english, representation="use", folds=2).with_mode("classifier")
+    talk = timed(["Сегодня готовим простую пасту с томатами.", "Разогреваем в сковороде оливковое масло.",
+                  "Спонсор этого выпуска — онлайн-школа английского, первый урок бесплатно по ссылке в описании.",
+                  "Добавляем чеснок и солим по вкусу."])
+    ad = 1 - model.predict_proba(talk, 20.0)[:, 0]
+    assert ad[2] > 0.5 > max(ad[0], ad[1], ad[3])
