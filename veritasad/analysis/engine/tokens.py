@@ -93,6 +93,16 @@ def with_tops(image: np.ndarray, symbols: list[tuple[str, tuple[int, int, int, i
                 out.append((char, (x0, y0 - pad, x1, y1 - pad)))
                 continue
             glyph = under[np.argmax(under[:, 3])]
+            if glyph[2] > 1.3 * max(x1 - x0, 1):
+                # Glyphs run together (bold serifs touch): the blob's top is its tallest letter's. The ink in
+                # the middle of the symbol's own columns tells this letter's top.
+                q = max(1, (x1 - x0) // 4)
+                cx = int(middle)
+                column = ink[int(glyph[1]): int(glyph[1] + glyph[3]), max(0, cx - q): cx + q + 1]
+                rows = np.flatnonzero(column.any(axis=1))
+                if len(rows):
+                    out.append((char, (x0, int(glyph[1] + rows[0]), x1, int(glyph[1] + rows[-1] + 1))))
+                    continue
         out.append((char, (x0, int(glyph[1]), x1, int(glyph[1] + glyph[3]))))
     return out
 
