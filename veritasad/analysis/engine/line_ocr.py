@@ -24,11 +24,11 @@ from veritasad.analysis.engine.tokens import (
     SHAPES,
     TO_BASE58,
     WHITELISTS,
+    Choices,
     Word,
     fix_case,
     join_split_token,
     token_at,
-    Choices,
     vote_weighted,
     with_tops,
 )
