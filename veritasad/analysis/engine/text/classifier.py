@@ -93,8 +93,8 @@ def _fit_classifier(videos: list[LabelledVideo], kind: features.Kind, c: float,
     from scipy import sparse
 
     rep = features.Representation(kind).fit([v.utterances for v in videos])
-    x = sparse.vstack([rep.transform(v.utterances, v.duration, vectors.get(v.video_id) if vectors else None)
-                       for v in videos]).tocsr()
+    rows = [rep.transform(v.utterances, v.duration, vectors.get(v.video_id) if vectors else None) for v in videos]
+    x = sparse.vstack(rows).tocsr() if rep.uses_tfidf else np.vstack(rows)
     y = [lab for v in videos for lab in utterance_labels(v)]
     # tol 1e-3: six times faster than the default here, and no worse on held-out families
     return rep, LogisticRegression(C=c, max_iter=500, tol=1e-3, class_weight="balanced").fit(x, y)
