@@ -143,13 +143,18 @@ def save(clf: AdClassifier, path: Path = MODEL_FILE) -> None:
     joblib.dump(clf, path, compress=3)
 
 
+def _same_minor(a: str, b: str) -> bool:
+    """scikit-learn keeps pickles loadable within a minor release (1.9.0 -> 1.9.1), not across them."""
+    return a.split(".")[:2] == b.split(".")[:2]
+
+
 @lru_cache(maxsize=2)
 def load(path: Path = MODEL_FILE) -> AdClassifier:
     """The committed model; if it is missing or was pickled by another scikit-learn, train one from the training files
     (seconds on the seed set) rather than trust an incompatible pickle."""
     try:
         clf = joblib.load(path)
-        if isinstance(clf, AdClassifier) and clf.sklearn_version == sklearn.__version__ and \
+        if isinstance(clf, AdClassifier) and _same_minor(clf.sklearn_version, sklearn.__version__) and \
                 getattr(clf, "format", 1) == FORMAT:
             return clf
         log.warning("ad classifier at %s was built with scikit-learn %s; retraining", path,
