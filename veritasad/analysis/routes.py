@@ -6,7 +6,7 @@ import json
 import time
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import ValidationError
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -51,14 +51,17 @@ SUBMIT_BODY = {
 }
 
 
-ReaderLang = Annotated[
-    Literal["ru", "en"] | None,
-    Query(description="language of the reasons in words; default: Accept-Language, else English"),
-]
-
-
-def _reader_language(lang: str | None, accept_language: str | None) -> str:
+def _reader_language(
+    lang: Annotated[
+        Literal["ru", "en"] | None,
+        Query(description="language of the reasons in words; default: Accept-Language, else English"),
+    ] = None,
+    accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
+) -> str:
     return lang or reasons.from_accept_language(accept_language)
+
+
+ReaderLanguage = Annotated[str, Depends(_reader_language)]
 
 
 def _with_explanations(report: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -140,14 +143,13 @@ async def get_analysis(
     analysis_id: str,
     user: CurrentUser,
     session: Session,
-    lang: ReaderLang = None,
-    accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
+    reader: ReaderLanguage,
 ) -> AnalysisOut:
     """The analysis and its report. Each segment's `disclosure` carries its reasons as codes
     (`rules[].reasons`, `deciding_regime`) and, in `explanation`, the same in words in `?lang=` (ru or en)."""
     out = service.to_out(await service.get_visible(session, user, analysis_id))
     if out.report is not None:
-        out.report = _with_explanations(out.report, _reader_language(lang, accept_language))
+        out.report = _with_explanations(out.report, reader)
     return out
 
 
@@ -210,14 +212,13 @@ async def report_csv(
     analysis_id: str,
     user: CurrentUser,
     session: Session,
-    lang: ReaderLang = None,
-    accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
+    reader: ReaderLanguage,
 ) -> Response:
     """One row per segment; `deciding_rule` is the why in words, in `?lang=`."""
     report = Report.model_validate(
         service.require_report(await service.get_visible(session, user, analysis_id))
     )
-    text = export.to_csv(report, _reader_language(lang, accept_language))
+    text = export.to_csv(report, reader)
     return _download(text, "text/csv; charset=utf-8", f"{analysis_id}.csv")
 
 
@@ -226,14 +227,13 @@ async def report_vtt(
     analysis_id: str,
     user: CurrentUser,
     session: Session,
-    lang: ReaderLang = None,
-    accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
+    reader: ReaderLanguage,
 ) -> Response:
     """WebVTT chapters; titles and the notes with each verdict's why in `?lang=`."""
     report = Report.model_validate(
         service.require_report(await service.get_visible(session, user, analysis_id))
     )
-    text = export.to_vtt(report, _reader_language(lang, accept_language))
+    text = export.to_vtt(report, reader)
     return _download(text, "text/vtt; charset=utf-8", f"{analysis_id}.vtt")
 
 
