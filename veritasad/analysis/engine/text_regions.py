@@ -258,12 +258,12 @@ def _drop_nested(boxes: list[Box]) -> list[Box]:
     """The same text is found in both polarities (a glyph's outline, its hole): keep the better-scored box."""
     kept: list[Box] = []
     for b in boxes:
-        if not any(_overlap(b, k) > 0.6 for k in kept):
+        if not any(overlap(b, k) > 0.6 for k in kept):
             kept.append(b)
     return kept
 
 
-def _overlap(a: Box, b: Box) -> float:
+def overlap(a: Box, b: Box) -> float:
     w = min(a.x + a.w, b.x + b.w) - max(a.x, b.x)
     h = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
     return max(0, w) * max(0, h) / min(a.w * a.h, b.w * b.h) if w > 0 and h > 0 else 0.0

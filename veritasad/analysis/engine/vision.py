@@ -27,7 +27,7 @@ import numpy as np
 from veritasad.analysis.engine.errors import EngineError
 from veritasad.analysis.engine.line_ocr import LineReader, Reading
 from veritasad.analysis.engine.media import Frame
-from veritasad.analysis.engine.text_regions import Box, find_lines
+from veritasad.analysis.engine.text_regions import Box, find_lines, overlap
 from veritasad.analysis.engine.types import ScreenText
 
 DETECT_WIDTH = 960  # px: lines are found at this width (see detection_copy)
@@ -57,6 +57,7 @@ class VisionOptions:
     max_gap: float = 5.0  # seconds a text may go unread (a misread frame) and still continue its span
     min_edges: float = 0.001  # share of sharp-edge pixels below which a frame cannot hold readable text
     max_lines: int = 8  # candidate lines read per frame, likeliest first: bounds the cost of a busy frame
+    fine_texture: float = 20.0  # fine_texture() above which lines are also looked for on a smoothed copy
     remembered_lines: int = 48  # lines kept for matching against later frames
 
 
@@ -97,19 +98,38 @@ class ScreenReader:
     def read_text(self, image: np.ndarray) -> list[tuple[str, float]]:
         """(line, confidence 0-100) pairs, top to bottom."""
         found: list[tuple[int, int, str, float]] = []
-        small, k = detection_copy(image)
-        for box in find_lines(small, max_lines=self.options.max_lines):
-            box = box.scaled(k) if k != 1.0 else box
-            x0, y0, x1, y1 = box.grow(image.shape, dx=0.8, dy=0.35)
-            crop = image[y0:y1, x0:x1]
-            reading = self._seen.get(image, box)
+        for box, source in self._candidates(image):
+            x0, y0, x1, y1 = box.grow(source.shape, dx=0.8, dy=0.35)
+            crop = source[y0:y1, x0:x1]
+            reading = self._seen.get(source, box)
             if reading is None:
                 got = self._lines.read(crop, box.h, box.light)
                 reading = (fix_script(got.text), got.confidence) if got is not None and self._keep(got) else ("", 0.0)
-                self._seen.put(image, box, reading)
+                self._seen.put(source, box, reading)
             if reading[0] and all(reading[0] != text for *_, text, _ in found):
                 found.append((box.y, box.x, *reading))
         return [(text, conf) for _, _, text, conf in sorted(found)]
+
+    def _candidates(self, image: np.ndarray) -> list[tuple[Box, np.ndarray]]:
+        """(line box, the picture to read it from). Lines are found on a copy at most DETECT_WIDTH wide and read
+        from the frame. On fine texture everywhere (grain, noise, cellular patterns) box-less text touches the
+        texture and makes no calm row; a 3x3 grey opening (closing, for dark text) wipes out specks thinner than
+        a stroke and leaves the glyphs, so the lines are looked for, and read, there too."""
+        small, k = detection_copy(image)
+        lines = [(box.scaled(k) if k != 1.0 else box, image)
+                 for box in find_lines(small, max_lines=self.options.max_lines)]
+        opened, closed = open_close(small)
+        if fine_texture(opened, closed) < self.options.fine_texture:
+            return lines
+        found = [box for box, _ in lines]
+        for light, smoothed in ((True, opened), (False, closed)):
+            source = smoothed if k == 1.0 else open_close(image)[0 if light else 1]
+            for box in find_lines(smoothed, max_lines=self.options.max_lines):
+                box = box.scaled(k) if k != 1.0 else box
+                if box.light == light and not any(overlap(box, other) > 0.6 for other in found):
+                    lines.append((box, source))
+                    found.append(box)
+        return lines
 
     def _keep(self, reading: Reading) -> bool:
         """Confident enough, with letters enough to be text. Texture read as text comes out as one to five
@@ -188,6 +208,25 @@ def detection_copy(image: np.ndarray) -> tuple[np.ndarray, float]:
     k = width / DETECT_WIDTH
     small = cv2.resize(image, (DETECT_WIDTH, round(height / k)), interpolation=cv2.INTER_AREA)
     return small, k
+
+
+_SPECK = np.ones((3, 3), np.uint8)
+
+
+def open_close(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The picture 3x3-opened (light specks wiped out: for light text) and closed (dark specks: for dark text)."""
+    import cv2
+
+    return cv2.morphologyEx(image, cv2.MORPH_OPEN, _SPECK), cv2.morphologyEx(image, cv2.MORPH_CLOSE, _SPECK)
+
+
+def fine_texture(opened: np.ndarray, closed: np.ndarray) -> float:
+    """Mean grey gap between a picture's 3x3 closing and opening: how much of it is specks finer than a stroke.
+    On the benchmark's pictures cellular patterns score 85-160 and noise 30-35, the game of life 4-25,
+    photo-like pictures, gradients, test cards and fractal zooms under 4."""
+    import cv2
+
+    return float(np.mean(cv2.absdiff(closed, opened)))
 
 
 def cells(image: np.ndarray, size: int = 8) -> np.ndarray:
