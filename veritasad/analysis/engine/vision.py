@@ -40,9 +40,10 @@ _TO_CYRILLIC = str.maketrans("AaBEeKkMHOoPpCcTyXx", "АаВЕеКкМНОоРр�
 _LATIN, _CYRILLIC = re.compile(r"[A-Za-z]"), re.compile(r"[А-Яа-яЁё]")
 # «Реклама» read wholly in Latin letters ("Peknama", "PEKJIAMA"): Tesseract does this to the one word 38-FZ
 # requires often enough to undo it. Only that word: any other all-Latin word may well be Latin.
-_PEKNAMA = re.compile(r"(?:P|p)(?:e|E)(?:k|K)(?:n|JI|Jl|Л)(?:a|A)(?:m|M)(?:a|A|bI|bl|y|e|E|u)?[.,:;]?")
-_LABEL_TO_CYRILLIC = str.maketrans({"P": "Р", "p": "р", "e": "е", "E": "Е", "k": "к", "K": "К", "n": "л", "a": "а",
-                                    "A": "А", "m": "м", "M": "М", "y": "у", "u": "и"})
+_PEKNAMA = re.compile(r"[^\w«\"]?(?:P|p)(?:e|E)(?:k|K|x)(?:n|JI|Jl|Л)(?:a|A)(?:m|M)(?:a|A|bI|bl|y|e|E|u)?[.,:;]?")
+# A speck of texture read as a symbol glued in front ("¥Peknama") is dropped with it.
+_LABEL_TO_CYRILLIC = str.maketrans({"P": "Р", "p": "р", "e": "е", "E": "Е", "k": "к", "K": "К", "x": "к", "n": "л",
+                                    "a": "а", "A": "А", "m": "м", "M": "М", "y": "у", "u": "и"})
 
 
 @dataclass(frozen=True)
@@ -288,6 +289,7 @@ def fix_script(line: str) -> str:
     out = []
     for word in line.split(" "):
         if _PEKNAMA.fullmatch(word):
+            word = word if word[0] in "Pp" else word[1:]
             out.append(word.replace("JI", "Л").replace("Jl", "Л").replace("bI", "ы").replace("bl", "ы")
                        .translate(_LABEL_TO_CYRILLIC))
             continue
