@@ -125,7 +125,8 @@ def test_find_lines_finds_a_caption_box_but_not_texture() -> None:
 
 @pytest.mark.parametrize(("read", "fixed"), [("Peknama. OOO «Вектор»", "Реклама. ООО «Вектор»"),
                                              ("PEKJIAMA", "РЕКЛАМА"), ("Paid partnership", "Paid partnership"),
-                                             ("¥Pexnama. ИП Соколов", "Реклама. ИП Соколов")])
+                                             ("¥Pexnama. ИП Соколов", "Реклама. ИП Соколов"),
+                                             ("MlapTHép выпуска — Вектор", "Партнёр выпуска — Вектор")])
 def test_label_read_in_latin_letters_is_put_back(read: str, fixed: str) -> None:
     from veritasad.analysis.engine.vision import fix_script
 

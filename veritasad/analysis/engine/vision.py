@@ -41,6 +41,8 @@ _LATIN, _CYRILLIC = re.compile(r"[A-Za-z]"), re.compile(r"[А-Яа-яЁё]")
 # «Реклама» read wholly in Latin letters ("Peknama", "PEKJIAMA"): Tesseract does this to the one word 38-FZ
 # requires often enough to undo it. Only that word: any other all-Latin word may well be Latin.
 _PEKNAMA = re.compile(r"[^\w«\"]?(?:P|p)(?:e|E)(?:k|K|x)(?:n|JI|Jl|Л)(?:a|A)(?:m|M)(?:a|A|bI|bl|y|e|E|u)?[.,:;]?")
+# «Партнёр» before «выпуска», its «П» read as "Ml", "Jl" or «Л» and the rest in Latin ("MlapTHép выпуска").
+_PARTNER = re.compile(r"(?:П|Л|Ml|MI|Jl|JI|N|M)[аa][рp][тТT][нНH][ёеeéè][рp]")
 # A speck of texture read as a symbol glued in front ("¥Peknama") is dropped with it.
 _LABEL_TO_CYRILLIC = str.maketrans({"P": "Р", "p": "р", "e": "е", "E": "Е", "k": "к", "K": "К", "x": "к", "n": "л",
                                     "a": "а", "A": "А", "m": "м", "M": "М", "y": "у", "u": "и"})
@@ -287,7 +289,11 @@ def fix_script(line: str) -> str:
     """
     russian = len(_CYRILLIC.findall(line)) >= 4
     out = []
-    for word in line.split(" "):
+    words = line.split(" ")
+    for i, word in enumerate(words):
+        if _PARTNER.fullmatch(word) and i + 1 < len(words) and words[i + 1].startswith("выпуск"):
+            out.append("Партнёр")
+            continue
         if _PEKNAMA.fullmatch(word):
             word = word if word[0] in "Pp" else word[1:]
             out.append(word.replace("JI", "Л").replace("Jl", "Л").replace("bI", "ы").replace("bl", "ы")
