@@ -199,6 +199,9 @@ def checkout(ref: str, where: Path):
 def run_engine(root: Path, items: list[Item], out: Path, args: argparse.Namespace) -> dict:
     """Analyse every item with the engine checked out at `root`, in a child process; its summary."""
     out.mkdir(parents=True, exist_ok=True)
+    if args.split == "grammar" and (root / "veritasad/analysis/engine/data/grammar.jsonl").is_file():
+        print(f"WARNING: the engine at {root} ships a classifier trained on every grammar family "
+              "(engine/data/grammar.jsonl, held-out ones included): for it, this split is not held out")
     jobs = [{"id": i.video.video_id, "path": str(i.path.resolve()), "threads": args.asr_threads,
              "language": "auto" if args.lang_auto else i.video.language} for i in items]
     (out / "_jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
