@@ -151,3 +151,21 @@ def test_boxed_labels_of_the_benchmark_are_read(tmp_path: Path) -> None:
                 erids += {e.value for e in find_erids(text)} == {s.erid}
     assert recalled / len(samples) >= 0.85
     assert erids / with_erid >= 0.6
+
+
+@pytest.mark.parametrize(("word", "token"), [("xE4J3s1kXrjmy5", True), ("KL6num7AD4sAbbTSud.", True),
+                                             ("Brightline", False), ("Bright1ine", False), ("NORDVP50", False),
+                                             ("northwind.ru", False), ("aB3", False)])
+def test_a_token_is_known_without_its_keyword(word: str, token: bool) -> None:
+    from veritasad.analysis.engine.tokens import bare_token
+
+    assert bare_token(word) is token
+
+
+def test_keyword_misread_before_a_sure_token() -> None:
+    from veritasad.analysis.engine.tokens import Word, token_at
+
+    words = [Word(text, 90.0, (i * 10, 0, i * 10 + 9, 10)) for i, text in enumerate(["GLOBEX38", "еша:", "aYk8dfA2rvYJEQE"])]
+    assert token_at(words, 1) == ("erid", 2)
+    assert token_at(words, 2) == (None, None)  # the token after its keyword is not taken for a bare one
+    assert token_at([Word("3", 50.0, (0, 0, 5, 10)), Word("xE4J3s1kXrjmy5", 80.0, (10, 0, 90, 10))], 1) == ("erid", 1)

@@ -202,6 +202,9 @@ class LineReader:
                 readings.append((free, [{c: FREE_WEIGHT} for c in free]))
             if readings:
                 words[target] = Word(vote_weighted(readings), first.confidence, first.box)
+            if kind == "erid" and target == i and SHAPES["erid"].match(words[i].text):
+                words[i] = Word(f"erid: {words[i].text}", words[i].confidence, words[i].box)
+                tokens += 1
             if kind == "erid" and target != i and SHAPES["erid"].match(words[target].text):
                 words[i] = Word("erid:", word.confidence, word.box)
                 tokens += 1

@@ -52,6 +52,9 @@ def token_at(words: list[Word], i: int) -> tuple[str | None, int | None]:
         return "erid", i + 1
     if _CODE_WORD.match(text) and i + 1 < len(words):
         return "code", i + 1
+    if bare_token(text) and not (i > 0 and (words[i - 1].text == "erid:" or _CODE_WORD.match(words[i - 1].text)
+                                            or _is_erid_keyword(words[i - 1].text, text))):
+        return "erid", i  # the keyword lost (texture, or read as "3"): the token alone
     if _DOMAIN.match(text) and not text[:1].isupper() and any(c.isalpha() for c in text.split(".")[-1]):
         return "url", i
     return None, None
@@ -171,6 +174,15 @@ def join_split_token(words: list[Word], at: int) -> None:
         del words[at + 1]
 
 
+def bare_token(word: str) -> bool:
+    """A word that can only be an erid token even without its keyword: ten or more base58 characters with a
+    digit, a capital and a small letter. Words, domains and promo codes (capitals and digits) are not."""
+    token = word.rstrip(".,;|").translate(TO_BASE58)
+    # The digit as read: "l" and "I" become "1" in a token, and would make "Brightline" one.
+    return len(token) >= 10 and bool(SHAPES["erid"].match(token)) and any(c in "23456789" for c in word) \
+        and any(c.isupper() for c in token) and any(c.islower() for c in token)
+
+
 def _is_erid_keyword(word: str, following: str) -> bool:
     """"erid" as read, or a short misreading of it ("eri:", "rid:", «ета:») right before a token-shaped word."""
     if _ERID_WORD.match(word):
@@ -181,4 +193,6 @@ def _is_erid_keyword(word: str, following: str) -> bool:
     looks_like_token = len(token) >= 8 and share >= 0.85 and any(c.isdigit() for c in token) \
         and any(c.isalpha() for c in token)
     near = difflib.SequenceMatcher(None, word.lower().rstrip(":;.").translate(_LOOKALIKE), "erid").ratio() >= 0.5
+    # Before a word that can only be a token, any short word ending in ":" is the keyword misread («еша:»).
+    near = near or bare_token(following) and len(word.rstrip(".,:;")) <= 4
     return looks_like_token and word.rstrip(".,").endswith((":", ";")) and len(word) <= 6 and near
