@@ -169,3 +169,19 @@ def test_keyword_misread_before_a_sure_token() -> None:
     assert token_at(words, 1) == ("erid", 2)
     assert token_at(words, 2) == (None, None)  # the token after its keyword is not taken for a bare one
     assert token_at([Word("3", 50.0, (0, 0, 5, 10)), Word("xE4J3s1kXrjmy5", 80.0, (10, 0, 90, 10))], 1) == ("erid", 1)
+
+
+@pytest.mark.parametrize("face", ["DejaVuSans.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSansMono.ttf"])
+def test_five_and_s_are_told_apart_by_their_tops(face: str) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from veritasad.analysis.engine.tokens import _five_or_s
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/" + face, 40)
+    for char in "5S":
+        image = Image.new("L", (60, 60), 255)
+        ImageDraw.Draw(image).text((10, 5), char, font=font, fill=0)
+        ink = (np.asarray(image) < 128).astype(np.uint8)
+        ys, xs = np.nonzero(ink)
+        glyph = np.array([xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1])
+        assert _five_or_s(ink, glyph) == char
