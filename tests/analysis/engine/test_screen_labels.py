@@ -155,7 +155,7 @@ def test_boxed_labels_of_the_benchmark_are_read(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("word", "token"), [("xE4J3s1kXrjmy5", True), ("KL6num7AD4sAbbTSud.", True),
                                              ("Brightline", False), ("Bright1ine", False), ("NORDVP50", False),
-                                             ("northwind.ru", False), ("aB3", False)])
+                                             ("northwind.ru", False), ("aB3", False), ("Lena2024Summer", False)])
 def test_a_token_is_known_without_its_keyword(word: str, token: bool) -> None:
     from veritasad.analysis.engine.tokens import bare_token
 

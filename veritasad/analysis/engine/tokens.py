@@ -11,6 +11,7 @@ binarised pictures disagree where one of them is wrong. The keyword before a tok
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -193,11 +194,16 @@ def join_split_token(words: list[Word], at: int) -> None:
 
 def bare_token(word: str) -> bool:
     """A word that can only be an erid token even without its keyword: ten or more base58 characters with a
-    digit, a capital and a small letter. Words, domains and promo codes (capitals and digits) are not."""
+    digit, a capital and a small letter, mixed as randomly as a token's are. Words, domains and promo codes
+    (capitals and digits) are not, nor a made-up code such as "Lena2024Summer" (runs of one kind)."""
     token = word.rstrip(".,;|").translate(TO_BASE58)
     # The digit as read: "l" and "I" become "1" in a token, and would make "Brightline" one.
-    return len(token) >= 10 and bool(SHAPES["erid"].match(token)) and any(c in "23456789" for c in word) \
-        and any(c.isupper() for c in token) and any(c.islower() for c in token)
+    if not (len(token) >= 10 and SHAPES["erid"].match(token) and any(c in "23456789" for c in word)
+            and any(c.isupper() for c in token) and any(c.islower() for c in token)):
+        return False
+    # A random base58 string changes between digit, capital and small letter at ~60 % of its steps.
+    kinds = [c.isdigit() + 2 * c.isupper() for c in word.rstrip(".,;|")]  # as read: "0" is no "o" here
+    return sum(a != b for a, b in itertools.pairwise(kinds)) >= 0.4 * (len(kinds) - 1)
 
 
 def _is_erid_keyword(word: str, following: str) -> bool:
