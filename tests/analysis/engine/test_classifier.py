@@ -78,10 +78,10 @@ AD = [
 ]
 
 
-def test_classifier_separates_ad_reads_from_talk(small_model: clf.AdClassifier) -> None:
+def test_classifier_separates_ad_reads_from_talk() -> None:
     lines = TALK[:3] + AD + TALK[3:]
     talk = [u(4 * i, 4 * i + 4, t) for i, t in enumerate(lines)]
-    p = small_model.predict_proba(talk, duration=4 * len(lines))
+    p = clf.load().predict_proba(talk, duration=4 * len(lines))
     assert p.shape == (len(lines), len(CLASSES))
     assert np.allclose(p.sum(axis=1), 1.0)
     ad = 1 - p[:, 0]
