@@ -43,7 +43,7 @@ DEFAULT_REPRESENTATION: features.Kind = "use"
 # A language needs this many training videos before the model, not the rules alone, decides for it.
 MIN_VIDEOS_PER_LANGUAGE = 20
 STACK_FOLDS = 4
-FORMAT = 3  # bumped whenever AdClassifier's fields change: an older pickle is retrained, not trusted
+FORMAT = 4  # bumped whenever AdClassifier's fields change: an older pickle is retrained, not trusted
 Mode = Literal["combined", "classifier", "signals"]
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from veritasad.analysis.engine.text.signals import count_signals
 from veritasad.analysis.engine.types import Utterance
 
 Kind = Literal["tfidf", "use", "both"]
@@ -34,6 +35,29 @@ def before(utterances: list[Utterance], i: int, reach: int = REACH) -> str:
 
 def after(utterances: list[Utterance], i: int, reach: int = REACH) -> str:
     return " ".join(u.text for u in utterances[i + 1: i + 1 + reach])
+
+
+_CUE_KINDS = ("sponsor", "cta", "promo_code", "discount", "link_hint", "url", "selfpromo", "interaction", "label_ru",
+              "partner_ru", "erid", "legal_entity", "label_en")
+
+
+def cue_counts(utterances: list[Utterance]) -> np.ndarray:
+    """(n, 3 x kinds): each cue kind's count in the utterance, and (scaled) in the two before and the two after it.
+    The words say how an ad sounds in the phrasings trained on; the cues, which carry over to any phrasing and
+    language, say where its parts are, so the classifier learns how the two go together."""
+    own = [count_signals(u.text) for u in utterances]
+    rows = []
+    for i in range(len(utterances)):
+        near_before, near_after = {}, {}
+        for c in own[max(0, i - REACH): i]:
+            for k, n in c.items():
+                near_before[k] = near_before.get(k, 0) + n
+        for c in own[i + 1: i + 1 + REACH]:
+            for k, n in c.items():
+                near_after[k] = near_after.get(k, 0) + n
+        rows.append([min(own[i].get(k, 0), 2) for k in _CUE_KINDS] + [min(near_before.get(k, 0), 3) / 2 for k in _CUE_KINDS]
+                    + [min(near_after.get(k, 0), 3) / 2 for k in _CUE_KINDS])
+    return np.asarray(rows, dtype=np.float32).reshape(len(utterances), 3 * len(_CUE_KINDS))
 
 
 def position(utterances: list[Utterance], duration: float) -> np.ndarray:
@@ -160,6 +184,7 @@ class Representation:
                 off_topic(vec),
             ])))
         parts.append(sparse.csr_matrix(position(utterances, duration)))
+        parts.append(sparse.csr_matrix(cue_counts(utterances)))
         if not self.uses_tfidf:  # all dense: a plain array fits several times faster than a dense-in-sparse one
             return np.hstack([p.toarray() for p in parts])
         return sparse.hstack(parts).tocsr()
