@@ -66,13 +66,15 @@ def test_the_textbook_mid_roll_read_is_found_whatever_its_wording() -> None:
     assert segs[0].start <= 20.0 and segs[0].end >= 29.0
 
 
-def test_each_part_can_run_alone(small_model: clf.AdClassifier) -> None:
-    utterances = timed(["this video is sponsored by nordvpn", "we cooked pasta with tomatoes"])
+def test_each_part_can_run_alone() -> None:
+    lines = ["we cooked pasta with tomatoes", "the sauce needs twenty minutes", "now add the basil",
+             "this video is sponsored by nordvpn", "then we grate some cheese", "and it is ready to serve"]
+    model = clf.load()
     for mode in ("classifier", "signals", "combined"):
-        p = small_model.with_mode(mode).predict_proba(utterances, 10.0)
-        assert p.shape == (2, len(CLASSES)) and np.allclose(p.sum(axis=1), 1.0)
-    combined = small_model.predict_proba(utterances, 10.0)
-    assert 1 - combined[0, 0] >= FLOOR_MIN > 1 - combined[1, 0]
+        p = model.with_mode(mode).predict_proba(timed(lines), 30.0)
+        assert p.shape == (len(lines), len(CLASSES)) and np.allclose(p.sum(axis=1), 1.0)
+    ad = 1 - model.predict_proba(timed(lines), 30.0)[:, 0]
+    assert ad[3] >= FLOOR_MIN > max(ad[0], ad[1])
 
 
 def test_brand_echo_marks_the_read_that_names_the_brand_of_a_nearby_link_or_code() -> None:
@@ -101,10 +103,10 @@ def test_plain_word_codes_after_use_code_and_spoken_percentages_count(text: str)
 @pytest.mark.slow
 def test_the_sentence_encoder_carries_ads_across_languages() -> None:
     """Trained on English only, the encoder's classifier still tells a Russian ad read from Russian talk."""
-    english = [v for v in load_jsonl(SEED_FILE) if v.language == "en"][:20]
+    english = [v for v in load_jsonl(SEED_FILE) if v.language == "en"][:30]
     model = clf.fit(english, representation="use", folds=2).with_mode("classifier")
     talk = timed(["Сегодня готовим простую пасту с томатами.", "Разогреваем в сковороде оливковое масло.",
                   "Спонсор этого выпуска — онлайн-школа английского, первый урок бесплатно по ссылке в описании.",
                   "Добавляем чеснок и солим по вкусу."])
     ad = 1 - model.predict_proba(talk, 20.0)[:, 0]
-    assert ad[2] > 0.5 > max(ad[0], ad[1], ad[3])
+    assert ad[2] > 0.5 and ad[2] > max(ad[0], ad[1], ad[3]) + 0.2
