@@ -95,6 +95,13 @@ print(json.dumps(out))
 """
 
 
+# Refuse to score if the child imported the engine from anywhere but the worktree.
+_CHECK = """
+import veritasad, pathlib
+assert pathlib.Path(veritasad.__file__).resolve().is_relative_to(pathlib.Path({tree!r}).resolve()), veritasad.__file__
+"""
+
+
 def before_predictions(ref: str, held: list[LabelledVideo]) -> list[list]:
     """The held-out videos analysed by the engine at git `ref` with the model it shipped (a worktree, a child)."""
     from veritasad.analysis.engine.text.dataset import Label
@@ -104,7 +111,9 @@ def before_predictions(ref: str, held: list[LabelledVideo]) -> list[list]:
         subprocess.run(["git", "worktree", "add", "--detach", str(tree), ref], check=True, capture_output=True)
         try:
             data.write_text("\n".join(json.dumps(_row(v)) for v in held) + "\n", encoding="utf-8")
-            proc = subprocess.run([sys.executable, "-c", _BEFORE_SCRIPT, str(data)], capture_output=True, text=True,
+            # cwd = the worktree: `python -c` puts the working directory first on sys.path, ahead of PYTHONPATH.
+            proc = subprocess.run([sys.executable, "-c", _BEFORE_SCRIPT + _CHECK.format(tree=tree), str(data)],
+                                  capture_output=True, text=True, cwd=tree,
                                   env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"}, check=True)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(tree)], check=False, capture_output=True)

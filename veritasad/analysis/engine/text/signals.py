@@ -125,9 +125,9 @@ _PATTERNS: list[tuple[SignalKind, re.Pattern[str]]] = [
         r"у\s+меня\s+(?:есть|вышл?[аио]?|открыт\w*)\s+(?:\w+\s+)?(?:рассылк|курс|книг|телеграм|школ|подкаст|мерч)\w*|"
         r"поддерж(?:ать|ите|и)\s+(?:наш\w*\s+|мой\s+|этот\s+)?канал|спонсор\w*\s+канала|участник\w*\s+канала)", _F)),
     ("interaction", re.compile(
-        r"\b(?:subscribe|hit\s+(?:the\s+|that\s+)?(?:like|bell)|smash\s+(?:the\s+|that\s+)?like|like\s+button|"
-        r"leave\s+a\s+(?:like|comment)|comment\s+below|let\s+me\s+know\s+in\s+the\s+comments|notification\s+bell|"
-        r"share\s+this\s+video)\b", _F)),
+        r"\b(?:subscri(?:be|bed|bers?|bing)|hit\s+(?:the\s+|that\s+)?(?:like|bell)|smash\s+(?:the\s+|that\s+)?like|"
+        r"like\s+button|(?:leave|drop|write)\s+(?:a|your|us\s+a|me\s+a)\s+(?:like|comment)|comment\s+(?:down\s+)?below|"
+        r"let\s+me\s+know\s+in\s+the\s+comments|notification\s+bell|share\s+this\s+video|subs\s+away)\b", _F)),
     ("interaction", re.compile(
         r"(?:подпис\w+\s+на\s+канал|подпиш(?:ите|и)\w*|подписыва\w*|став\w+\s+лайк|лайк\w*|колокольч\w+|"
         r"пиши\w*\s+в\s+комментари\w+|напиши\w*\s+в\s+комментари\w+|делит\w+\s+(?:этим\s+)?видео|"
