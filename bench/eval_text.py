@@ -112,7 +112,7 @@ def before_predictions(ref: str, held: list[LabelledVideo]) -> list[list]:
         try:
             data.write_text("\n".join(json.dumps(_row(v)) for v in held) + "\n", encoding="utf-8")
             # cwd = the worktree: `python -c` puts the working directory first on sys.path, ahead of PYTHONPATH.
-            proc = subprocess.run([sys.executable, "-c", _BEFORE_SCRIPT + _CHECK.format(tree=tree), str(data)],
+            proc = subprocess.run([sys.executable, "-c", _CHECK.format(tree=str(tree)) + _BEFORE_SCRIPT, str(data)],
                                   capture_output=True, text=True, cwd=tree,
                                   env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"}, check=True)
         finally:
