@@ -47,7 +47,6 @@ FORMAT = 4  # bumped whenever AdClassifier's fields change: an older pickle is r
 Mode = Literal["combined", "classifier", "signals"]
 
 
-
 @dataclass
 class AdClassifier:
     """Fitted representation, classifier and combiner, and which languages it was trained on."""
@@ -71,7 +70,7 @@ class AdClassifier:
         p_sig = rule_proba(utterances, counts)
         if self.mode == "signals":
             return p_sig
-        p_clf = _classify(self.model, self.representation.transform(utterances, duration))
+        p_clf = _classify(self.model, self.representation.transform(utterances, duration, counts=counts))
         if self.mode == "classifier":
             return p_clf
         return self.combiner.combine(p_clf, p_sig, strong_flags(counts), echoes(utterances))
@@ -126,7 +125,7 @@ def fit(videos: list[LabelledVideo], c: float = 4.0, representation: features.Ki
         rep, model = _fit_classifier(train, representation, c, vectors)
         for v in test:
             counts = [count_signals(u.text) for u in v.utterances]
-            x = rep.transform(v.utterances, v.duration, vectors.get(v.video_id) if vectors else None)
+            x = rep.transform(v.utterances, v.duration, vectors.get(v.video_id) if vectors else None, counts)
             p_clf.append(_classify(model, x))
             p_sig.append(rule_proba(v.utterances, counts))
             flags.append(strong_flags(counts))

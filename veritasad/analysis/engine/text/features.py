@@ -12,7 +12,7 @@ Each representation is fitted on training texts and then maps (utterances, posit
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
@@ -41,11 +41,11 @@ _CUE_KINDS = ("sponsor", "cta", "promo_code", "discount", "link_hint", "url", "s
               "partner_ru", "erid", "legal_entity", "label_en")
 
 
-def cue_counts(utterances: list[Utterance]) -> np.ndarray:
+def cue_counts(utterances: list[Utterance], counts: list[dict[str, int]] | None = None) -> np.ndarray:
     """(n, 3 x kinds): each cue kind's count in the utterance, and (scaled) in the two before and the two after it.
     The words say how an ad sounds in the phrasings trained on; the cues, which carry over to any phrasing and
     language, say where its parts are, so the classifier learns how the two go together."""
-    own = [count_signals(u.text) for u in utterances]
+    own = counts if counts is not None else [count_signals(u.text) for u in utterances]
     rows = []
     for i in range(len(utterances)):
         near_before, near_after = {}, {}
@@ -142,7 +142,6 @@ class Representation:
     kind: Kind = "tfidf"
     center: TfidfVectorizer | None = None
     context: TfidfVectorizer | None = None
-    _fitted: bool = field(default=False, repr=False)
 
     @property
     def uses_tfidf(self) -> bool:
@@ -160,12 +159,13 @@ class Representation:
                                            sublinear_tf=True)
             self.center.fit([u.text.lower() for us in videos for u in us])
             self.context.fit([after(us, i).lower() for us in videos for i in range(len(us))])
-        self._fitted = True
         return self
 
     def transform(self, utterances: list[Utterance], duration: float,
-                  vectors: np.ndarray | None = None) -> sparse.csr_matrix | np.ndarray:
-        """One row per utterance. `vectors`: its sentence embeddings when the caller has them already."""
+                  vectors: np.ndarray | None = None,
+                  counts: list[dict[str, int]] | None = None) -> sparse.csr_matrix | np.ndarray:
+        """One row per utterance. `vectors`, `counts`: its sentence embeddings and signal counts when the caller has
+        them already."""
         n = range(len(utterances))
         parts = []
         if self.uses_tfidf:
@@ -184,7 +184,7 @@ class Representation:
                 off_topic(vec),
             ])))
         parts.append(sparse.csr_matrix(position(utterances, duration)))
-        parts.append(sparse.csr_matrix(cue_counts(utterances)))
+        parts.append(sparse.csr_matrix(cue_counts(utterances, counts)))
         if not self.uses_tfidf:  # all dense: a plain array fits several times faster than a dense-in-sparse one
             return np.hstack([p.toarray() for p in parts])
         return sparse.hstack(parts).tocsr()
